@@ -1,0 +1,101 @@
+"""Typed settings and the one place where their precedence is decided.
+
+Precedence, highest first: a command-line flag, the user's config file (`config.toml`, one table per
+section), the dataclass default. `resolve()` applies it; every command calls it instead of merging by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import paths
+from .errors import UsageError
+
+T = TypeVar("T")
+
+
+@dataclass
+class RuntimeConfig:
+    """How a model is loaded into llama.cpp."""
+
+    model: str | None = None
+    """Model name in the store, or a path to a .gguf file; None picks an installed BayLing, else the built-in."""
+    threads: int | None = None
+    """CPU threads for generation; None lets llama.cpp choose (physical cores)."""
+    n_gpu_layers: int | None = None
+    """Layers offloaded to the GPU; None means all when llama.cpp was built with GPU offload, else 0."""
+    ctx: int = 4096
+    """Context window in tokens (prompt plus answer)."""
+    template: str | None = None
+    """Prompt format: bayling, bayling3, gguf, fewshot; None chooses from the GGUF metadata and file name."""
+    verbose: bool = False
+    """Let llama.cpp print its own log to stderr."""
+
+
+@dataclass
+class GenerationConfig:
+    """How tokens are sampled."""
+
+    temperature: float = 0.0
+    """Sampling temperature; 0 means greedy decoding (deterministic)."""
+    top_p: float = 0.95
+    """Nucleus sampling threshold, used when temperature > 0."""
+    top_k: int = 40
+    """Keep only the k most likely tokens, used when temperature > 0."""
+    repeat_penalty: float = 1.0
+    """Penalty for repeated tokens; 1.0 disables it."""
+    max_tokens: int = 512
+    """Most tokens generated for one answer or one translated segment."""
+    seed: int = 0
+    """Random seed for sampling, so sampled runs can be repeated."""
+
+
+def load_config_file(path: Path | None = None) -> dict[str, Any]:
+    """Read the user's TOML config; a missing file is an empty config, a broken one an error."""
+    path = path or paths.config_file()
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from exc
+
+
+def resolve(cls: type[T], flags: dict[str, Any], section: str, file_data: dict[str, Any] | None = None) -> T:
+    """Build `cls` from flags (None = not given), then the config file's `[section]`, then defaults."""
+    data = load_config_file() if file_data is None else file_data
+    from_file = data.get(section, {})
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(from_file) - names)
+    if unknown:
+        raise UsageError(
+            f"unknown setting(s) {', '.join(unknown)} in [{section}] of the config file; "
+            f"known: {', '.join(sorted(names))}"
+        )
+    values = {k: v for k, v in from_file.items()}
+    values.update({k: v for k, v in flags.items() if k in names and v is not None})
+    return cls(**values)
+
+
+def as_dict(*configs: Any) -> dict[str, Any]:
+    """Merge dataclass configs into one JSON-ready dict keyed by class name."""
+    return {type(c).__name__: dataclasses.asdict(c) for c in configs}
+
+
+def save_beside(artifact: Path, *configs: Any, extra: dict[str, Any] | None = None) -> Path:
+    """Write the resolved configs next to the artifact they made, as `<artifact>.config.json`."""
+    target = Path(str(artifact) + ".config.json")
+    payload = as_dict(*configs)
+    if extra:
+        payload.update(extra)
+    from .atomic import atomic_write
+
+    with atomic_write(target) as handle:
+        json.dump(payload, handle, indent=2, ensure_ascii=False, default=str)
+        handle.write("\n")
+    return target

@@ -1,0 +1,51 @@
+"""Completion prompts that make a base model (no chat tuning) translate: a few example pairs, then the text.
+
+The examples are short everyday sentences written for this project in the languages we have them for; a
+pair whose languages lack examples falls back to a plain instruction line.
+"""
+
+from __future__ import annotations
+
+# FLORES code -> the same two sentences in that language.
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "eng_Latn": ("I would like a cup of coffee, please.", "The library opens at nine in the morning."),
+    "fra_Latn": ("Je voudrais une tasse de café, s'il vous plaît.", "La bibliothèque ouvre à neuf heures du matin."),
+    "deu_Latn": ("Ich hätte gern eine Tasse Kaffee, bitte.", "Die Bibliothek öffnet um neun Uhr morgens."),
+    "spa_Latn": ("Quisiera una taza de café, por favor.", "La biblioteca abre a las nueve de la mañana."),
+    "ita_Latn": ("Vorrei una tazza di caffè, per favore.", "La biblioteca apre alle nove del mattino."),
+    "por_Latn": ("Eu gostaria de uma xícara de café, por favor.", "A biblioteca abre às nove da manhã."),
+    "nld_Latn": ("Ik wil graag een kopje koffie, alstublieft.", "De bibliotheek gaat om negen uur 's ochtends open."),
+    "rus_Cyrl": ("Я бы хотел чашку кофе, пожалуйста.", "Библиотека открывается в девять утра."),
+    "zho_Hans": ("请给我一杯咖啡。", "图书馆早上九点开门。"),
+    "zho_Hant": ("請給我一杯咖啡。", "圖書館早上九點開門。"),
+    "jpn_Jpan": ("コーヒーを一杯お願いします。", "図書館は朝九時に開きます。"),
+    "kor_Hang": ("커피 한 잔 주세요.", "도서관은 아침 아홉 시에 문을 엽니다."),
+    "arb_Arab": ("أريد فنجان قهوة من فضلك.", "تفتح المكتبة في الساعة التاسعة صباحًا."),
+    "hin_Deva": ("मुझे एक कप कॉफ़ी चाहिए, कृपया।", "पुस्तकालय सुबह नौ बजे खुलता है।"),
+    "tur_Latn": ("Bir fincan kahve istiyorum, lütfen.", "Kütüphane sabah dokuzda açılır."),
+    "pol_Latn": ("Poproszę filiżankę kawy.", "Biblioteka jest otwierana o dziewiątej rano."),
+    "vie_Latn": ("Làm ơn cho tôi một tách cà phê.", "Thư viện mở cửa lúc chín giờ sáng."),
+    "ind_Latn": ("Saya mau secangkir kopi, tolong.", "Perpustakaan buka pukul sembilan pagi."),
+    "ukr_Cyrl": ("Я б хотів чашку кави, будь ласка.", "Бібліотека відкривається о дев'ятій ранку."),
+}
+
+
+def translation_prompt(text: str, target_code: str, target_label: str, source_code: str | None,
+                       source_label: str | None) -> str:
+    """A few-shot completion prompt that ends where the translation should begin."""
+    source_label = source_label or "Original"
+    examples_source = EXAMPLES.get(source_code or "eng_Latn", EXAMPLES["eng_Latn"])
+    examples_target = EXAMPLES.get(target_code)
+    lines: list[str] = []
+    if source_code in EXAMPLES or source_code is None:
+        pairs = zip(examples_source, examples_target, strict=True) if examples_target else ()
+    else:
+        pairs = ()
+    header = f"Translate from {source_label} to {target_label}." if source_code else f"Translate to {target_label}."
+    lines.append(header)
+    for example_source, example_target in pairs:
+        lines.append(f"{source_label}: {example_source}")
+        lines.append(f"{target_label}: {example_target}")
+    lines.append(f"{source_label}: {text}")
+    lines.append(f"{target_label}:")
+    return "\n".join(lines)

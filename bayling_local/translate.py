@@ -1,0 +1,166 @@
+"""The translation verb: segments in, translations out, through one loaded Engine.
+
+Used by `bayling-local translate`, the chat TUI's translation mode and `eval`, so all three translate the
+same way. A segment longer than the context allows is split at sentence boundaries and translated piece by
+piece; nothing is cut silently.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .config import GenerationConfig
+from .detect import detect_language
+from .engine import Engine, GenerationResult
+from .fewshot import translation_prompt
+from .languages import Language, language_label
+from .segment import fit_chunks
+from .templates import Message, translation_message
+
+# Detection below this confidence names no source language (the prompt then leaves it unnamed).
+MIN_DETECTION_CONFIDENCE = 0.5
+# A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
+RUNAWAY_FACTOR = 4
+RUNAWAY_SLACK = 48
+
+TextCallback = Callable[[str], None]
+
+
+@dataclass
+class SegmentResult:
+    """One translated segment (one input line), with what it cost."""
+
+    source: str
+    translation: str
+    source_language: str | None
+    target_language: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    detected: bool = False
+    """True when the source language was detected rather than given."""
+    detection_confidence: float | None = None
+    truncated: bool = False
+    """True when a piece hit --max-tokens; the CLI warns about it."""
+    pieces: int = 1
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "translation": self.translation,
+            "source_language": self.source_language,
+            "target_language": self.target_language,
+            "model": self.model,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "seconds": round(self.seconds, 4),
+            "source_detected": self.detected,
+            "truncated": self.truncated,
+        }
+
+
+@dataclass
+class Translator:
+    """Translates segments into one target language with a loaded engine."""
+
+    engine: Engine
+    target: Language
+    source: Language | None = None
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    detect: bool = True
+
+    def source_for(self, text: str) -> tuple[Language | None, bool, float | None]:
+        """The source language to name: the given one, else a confident detection, else None."""
+        if self.source is not None:
+            return self.source, False, None
+        if not self.detect:
+            return None, False, None
+        detection = detect_language(text)
+        if detection.language is not None and detection.confidence >= MIN_DETECTION_CONFIDENCE:
+            return detection.language, True, detection.confidence
+        return None, True, detection.confidence
+
+    def prompt(self, text: str, source: Language | None) -> str:
+        """The full prompt text (without BOS) that asks for the translation of `text`."""
+        fmt = self.engine.format
+        if not fmt.is_chat:
+            return translation_prompt(
+                text,
+                self.target.code,
+                language_label(self.target),
+                source.code if source else None,
+                language_label(source) if source else None,
+            )
+        messages = [Message("user", translation_message(text, language_label(self.target)))]
+        if fmt.default_system is not None:
+            messages.insert(0, Message("system", fmt.default_system))
+        return fmt.render(messages, True)
+
+    def _stop_strings(self) -> tuple[str, ...]:
+        # Completion prompts put one translation on one line: the newline ends it.
+        return ("\n",) if not self.engine.format.is_chat else ()
+
+    def translate(self, text: str, on_text: TextCallback | None = None) -> SegmentResult:
+        """Translate one segment (one line). A blank segment stays blank and costs nothing."""
+        source, detected, confidence = self.source_for(text)
+        result = SegmentResult(
+            source=text,
+            translation="",
+            source_language=source.code if source else None,
+            target_language=self.target.code,
+            model=self.engine.name,
+            detected=detected,
+            detection_confidence=confidence,
+        )
+        if not text.strip():
+            return result
+        started = time.perf_counter()
+        chunks = self.chunks(text, source)
+        outputs = []
+        for position, chunk in enumerate(chunks):
+            generated = self._translate_chunk(chunk, source, on_text)
+            result.prompt_tokens += generated.prompt_tokens
+            result.completion_tokens += generated.completion_tokens
+            result.truncated |= generated.stop_reason == "length"
+            piece = _one_line(generated.text)
+            trailing = chunk[len(chunk.rstrip()) :] if position < len(chunks) - 1 else ""
+            outputs.append(piece + (trailing if trailing else ""))
+            if on_text is not None and trailing:
+                on_text(" ")
+        result.translation = "".join(outputs).strip()
+        result.pieces = len(chunks)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def chunks(self, text: str, source: Language | None) -> list[str]:
+        """The pieces `text` must be cut into so that prompt plus answer fit the context."""
+        overhead = self.engine.count_tokens(self.prompt("", source)) + 8
+        room = self.engine.n_ctx - overhead
+        # The answer needs room too: about as long as the input, up to 3x for some scripts.
+        budget = max(16, room // 4)
+        return fit_chunks(text, self.engine.count_tokens, budget)
+
+    def _translate_chunk(self, chunk: str, source: Language | None, on_text: TextCallback | None) -> GenerationResult:
+        prompt = self.prompt(chunk.strip(), source)
+        source_tokens = self.engine.count_tokens(chunk)
+        limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
+        return self.engine.generate(
+            prompt,
+            self.generation,
+            on_text=on_text,
+            stop_strings=self._stop_strings(),
+            max_tokens=limit,
+        )
+
+    def translate_lines(self, lines: Iterable[str], on_text: TextCallback | None = None) -> Iterator[SegmentResult]:
+        """Translate line by line, in order; blank lines come back blank."""
+        for line in lines:
+            yield self.translate(line, on_text)
+
+
+def _one_line(text: str) -> str:
+    """A translation of one line must stay one line: fold any newline the model produced."""
+    return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
