@@ -153,8 +153,8 @@ def read_segments(text: str | None, input_file: Path | None) -> list[str]:
         return read_input_file(input_file)
     if text is not None:
         return checked_lines(text, "the text argument")
-    stdin = click.get_binary_stream("stdin")
-    if stdin.isatty():
+    stdin = sys.stdin.buffer
+    if sys.stdin.isatty():
         raise InputError("nothing to translate: give TEXT, -i FILE, or pipe text into stdin")
     return checked_lines(decode_utf8(stdin.read(), "stdin"), "stdin")
 

@@ -1,0 +1,45 @@
+"""Precedence is decided in one place: flag, then config file, then default."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bayling_local import paths
+from bayling_local.config import GenerationConfig, RuntimeConfig, resolve, save_beside
+from bayling_local.errors import UsageError
+
+
+def test_flag_beats_file_beats_default() -> None:
+    file_data = {"runtime": {"ctx": 2048, "threads": 3}}
+    config = resolve(RuntimeConfig, {"ctx": 8192, "threads": None}, "runtime", file_data)
+    assert config.ctx == 8192  # flag
+    assert config.threads == 3  # file
+    assert config.template is None  # default
+
+
+def test_config_file_is_read_from_bayling_home(bayling_home: Path) -> None:
+    paths.config_file().write_text("[generation]\nmax_tokens = 77\n", encoding="utf-8")
+    assert resolve(GenerationConfig, {}, "generation").max_tokens == 77
+
+
+def test_unknown_setting_is_reported_with_the_known_ones() -> None:
+    with pytest.raises(UsageError, match="unknown setting.*ctxx.*known:.*ctx"):
+        resolve(RuntimeConfig, {}, "runtime", {"runtime": {"ctxx": 1}})
+
+
+def test_broken_config_file_says_where(bayling_home: Path) -> None:
+    paths.config_file().write_text("[runtime\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="config.toml is not valid TOML"):
+        resolve(RuntimeConfig, {}, "runtime")
+
+
+def test_resolved_config_is_saved_beside_the_artifact(tmp_path: Path) -> None:
+    artifact = tmp_path / "out.txt"
+    saved = save_beside(artifact, RuntimeConfig(ctx=1024), GenerationConfig())
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert saved.name == "out.txt.config.json"
+    assert data["RuntimeConfig"]["ctx"] == 1024
+    assert data["GenerationConfig"]["temperature"] == 0.0

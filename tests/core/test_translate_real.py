@@ -1,0 +1,103 @@
+"""The real built-in model through real llama.cpp: what a user sees from `translate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bayling_local.cli import cli
+from bayling_local.config import GenerationConfig, RuntimeConfig
+from bayling_local.templates import Message
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engine(builtin_model_path: Path):  # type: ignore[no-untyped-def]
+    from bayling_local.engine import Engine
+
+    loaded = Engine(builtin_model_path, RuntimeConfig(ctx=2048))
+    yield loaded
+    loaded.close()
+
+
+def translate(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["translate", *args], input=input)
+
+
+def test_english_sentence_to_french() -> None:
+    result = translate("The weather is nice today.", "--to", "fra_Latn")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].strip() and lines[0].strip() != "The weather is nice today."
+    assert "built-in Gemma-3-270M" in result.stderr  # the user is told which model ran, once
+    assert result.stderr.count("built-in") == 1
+
+
+def test_file_with_blank_line_keeps_five_lines(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("Good morning.\nI like tea.\n\nThe cat sleeps.\nThank you.\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    result = translate("--to", "de", "--from", "en", "-i", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == ""  # file ends with a newline
+    lines = lines[:-1]
+    assert len(lines) == 5
+    assert lines[2] == ""
+    assert all(line.strip() for i, line in enumerate(lines) if i != 2)
+    assert result.stdout == ""
+
+
+def test_stdin_and_json_output() -> None:
+    result = translate("--to", "english", "--json", input="Guten Morgen\n")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip())
+    assert record["source"] == "Guten Morgen"
+    assert record["target_language"] == "eng_Latn"
+    assert record["translation"]
+    assert record["completion_tokens"] > 0 and record["prompt_tokens"] > 0
+    assert record["seconds"] > 0
+    assert record["model"]
+
+
+def test_engine_streams_the_same_text_it_returns(engine) -> None:  # type: ignore[no-untyped-def]
+    pieces: list[str] = []
+    result = engine.generate("The capital of France is", GenerationConfig(max_tokens=12), on_text=pieces.append)
+    assert "".join(pieces) == result.text
+    assert result.completion_tokens <= 12
+    assert result.stop_reason in {"stop", "length"}
+
+
+def test_stop_string_ends_generation(engine) -> None:  # type: ignore[no-untyped-def]
+    prompt = "English: Hello\nFrench: Bonjour\nEnglish: Thank you\nFrench:"
+    result = engine.generate(prompt, GenerationConfig(max_tokens=40), stop_strings=("\n",))
+    assert "\n" not in result.text.strip()
+    assert result.stop_reason == "stop"
+
+
+def test_chat_turns_reuse_the_cache(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    history = [Message("user", "Name a color.")]
+    first = engine.chat(history, GenerationConfig(max_tokens=8))
+    history += [Message("assistant", first.text), Message("user", "Name another one.")]
+    evaluated: list[int] = []
+    real_eval = engine.llm.eval
+    monkeypatch.setattr(engine.llm, "eval", lambda tokens: (evaluated.append(len(tokens)), real_eval(tokens))[1])
+    second = engine.chat(history, GenerationConfig(max_tokens=8))
+    # Only the part after the shared prefix is read again, not the whole conversation.
+    assert evaluated[0] < second.prompt_tokens - first.prompt_tokens + 2
+    assert second.text
+
+
+def test_greedy_translation_is_deterministic(engine) -> None:  # type: ignore[no-untyped-def]
+    from bayling_local.languages import resolve_language
+    from bayling_local.translate import Translator
+
+    translator = Translator(engine, resolve_language("fr"), resolve_language("en"))
+    first = translator.translate("I have two brothers.")
+    again = translator.translate("I have two brothers.")
+    assert first.translation == again.translation != ""
