@@ -29,9 +29,7 @@ def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_write(target: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temp file for writing; it replaces `target` only when the block ends without error."""
-    with atomic_path(target) as tmp:
-        kwargs = {"encoding": encoding} if "b" not in mode else {}
-        with open(tmp, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+    with atomic_path(target) as tmp, open(tmp, mode, encoding=None if "b" in mode else encoding) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())

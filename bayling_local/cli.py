@@ -18,10 +18,28 @@ from .errors import BaylingError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "translate": ("bayling_local.translate_cmd", "translate_command", "Translate text, stdin or a file."),
     "languages": ("bayling_local.languages_cmd", "languages_command", "List the languages and their codes."),
+    "chat": (
+        "bayling_local.chat_cmd",
+        "chat_command",
+        "Chat and translate in a terminal UI (or --plain REPL).",
+    ),
     "doctor": ("bayling_local.doctor", "doctor_command", "Show versions, hardware and which model is used."),
-    "convert": ("bayling_local.convert_cmd", "convert_command", "Convert a Hugging Face checkpoint (+ LoRA) to GGUF."),
+    "convert": (
+        "bayling_local.convert_cmd",
+        "convert_command",
+        "Convert a Hugging Face checkpoint (+ LoRA) to GGUF.",
+    ),
     "data": ("bayling_local.data_cmd", "data_command", "Build BayLing-2-style language-alignment data."),
-    "train": ("bayling_local.train_cmd", "train_command", "Fine-tune a model (LoRA or full) from a YAML recipe."),
+    "train": (
+        "bayling_local.train_cmd",
+        "train_command",
+        "Fine-tune a model (LoRA or full) from a YAML recipe.",
+    ),
+    "pull": ("bayling_local.pull_cmd", "pull_command", "Download a model from Hugging Face and install it."),
+    "models": ("bayling_local.models_cmd", "models_command", "List the installed models."),
+    "show": ("bayling_local.show_cmd", "show_command", "Show a model's GGUF metadata."),
+    "rm": ("bayling_local.rm_cmd", "rm_command", "Remove installed models."),
+    "import": ("bayling_local.import_cmd", "import_command", "Register a local .gguf file as a model."),
 }
 
 

@@ -38,7 +38,9 @@ def collect_report() -> dict[str, object]:
         "bayling-local": __version__,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "packages": {name: _version(name) for name in ("llama-cpp-python", "gguf", "textual", "huggingface-hub")},
+        "packages": {
+            name: _version(name) for name in ("llama-cpp-python", "gguf", "textual", "huggingface-hub")
+        },
         "llama.cpp system info": llama_cpp.llama_print_system_info().decode().strip(),
         "gpu offload": offload,
         "default n_gpu_layers": "all" if offload else 0,

@@ -77,8 +77,9 @@ def gpu_offload_supported() -> bool:
 class Engine:
     """A GGUF model loaded into llama.cpp with its prompt format."""
 
-    def __init__(self, path: Path, runtime: RuntimeConfig, name: str | None = None,
-                 template_hint: str | None = None) -> None:
+    def __init__(
+        self, path: Path, runtime: RuntimeConfig, name: str | None = None, template_hint: str | None = None
+    ) -> None:
         path = Path(path)
         check_gguf_file(path)
         import llama_cpp
@@ -170,8 +171,14 @@ class Engine:
     ) -> GenerationResult:
         """Generate a continuation of `prompt` (rendered, without BOS), streaming text to `on_text`."""
         tokens = self.tokenize(prompt)
-        return self.generate_tokens(tokens, generation, on_text=on_text, stop_strings=stop_strings,
-                                    max_tokens=max_tokens, cancel=cancel)
+        return self.generate_tokens(
+            tokens,
+            generation,
+            on_text=on_text,
+            stop_strings=stop_strings,
+            max_tokens=max_tokens,
+            cancel=cancel,
+        )
 
     def generate_tokens(
         self,
@@ -195,8 +202,15 @@ class Engine:
         with self._lock:
             return self._run(tokens, generation, limit, stops, on_text, cancel)
 
-    def _run(self, tokens: list[int], generation: GenerationConfig, limit: int, stops: tuple[str, ...],
-             on_text: TextCallback | None, cancel: threading.Event | None) -> GenerationResult:
+    def _run(
+        self,
+        tokens: list[int],
+        generation: GenerationConfig,
+        limit: int,
+        stops: tuple[str, ...],
+        on_text: TextCallback | None,
+        cancel: threading.Event | None,
+    ) -> GenerationResult:
         started = time.perf_counter()
         first: float | None = None
         stream = _StopStream(stops, on_text)
@@ -228,8 +242,14 @@ class Engine:
         text = stream.finish()
         return GenerationResult(text, len(tokens), count, time.perf_counter() - started, first, reason)
 
-    def chat(self, messages: Sequence[Message], generation: GenerationConfig, *,
-             on_text: TextCallback | None = None, cancel: threading.Event | None = None) -> GenerationResult:
+    def chat(
+        self,
+        messages: Sequence[Message],
+        generation: GenerationConfig,
+        *,
+        on_text: TextCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> GenerationResult:
         """Answer the conversation with this model's prompt format."""
         prompt = self.format.render(list(messages), True)
         return self.generate(prompt, generation, on_text=on_text, cancel=cancel)

@@ -9,12 +9,18 @@ from __future__ import annotations
 # FLORES code -> the same two sentences in that language.
 EXAMPLES: dict[str, tuple[str, str]] = {
     "eng_Latn": ("I would like a cup of coffee, please.", "The library opens at nine in the morning."),
-    "fra_Latn": ("Je voudrais une tasse de café, s'il vous plaît.", "La bibliothèque ouvre à neuf heures du matin."),
+    "fra_Latn": (
+        "Je voudrais une tasse de café, s'il vous plaît.",
+        "La bibliothèque ouvre à neuf heures du matin.",
+    ),
     "deu_Latn": ("Ich hätte gern eine Tasse Kaffee, bitte.", "Die Bibliothek öffnet um neun Uhr morgens."),
     "spa_Latn": ("Quisiera una taza de café, por favor.", "La biblioteca abre a las nueve de la mañana."),
     "ita_Latn": ("Vorrei una tazza di caffè, per favore.", "La biblioteca apre alle nove del mattino."),
     "por_Latn": ("Eu gostaria de uma xícara de café, por favor.", "A biblioteca abre às nove da manhã."),
-    "nld_Latn": ("Ik wil graag een kopje koffie, alstublieft.", "De bibliotheek gaat om negen uur 's ochtends open."),
+    "nld_Latn": (
+        "Ik wil graag een kopje koffie, alstublieft.",
+        "De bibliotheek gaat om negen uur 's ochtends open.",
+    ),
     "rus_Cyrl": ("Я бы хотел чашку кофе, пожалуйста.", "Библиотека открывается в девять утра."),
     "zho_Hans": ("请给我一杯咖啡。", "图书馆早上九点开门。"),
     "zho_Hant": ("請給我一杯咖啡。", "圖書館早上九點開門。"),
@@ -30,8 +36,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
 }
 
 
-def translation_prompt(text: str, target_code: str, target_label: str, source_code: str | None,
-                       source_label: str | None) -> str:
+def translation_prompt(
+    text: str, target_code: str, target_label: str, source_code: str | None, source_label: str | None
+) -> str:
     """A few-shot completion prompt that ends where the translation should begin."""
     source_label = source_label or "Original"
     examples_source = EXAMPLES.get(source_code or "eng_Latn", EXAMPLES["eng_Latn"])
@@ -41,7 +48,11 @@ def translation_prompt(text: str, target_code: str, target_label: str, source_co
         pairs = zip(examples_source, examples_target, strict=True) if examples_target else ()
     else:
         pairs = ()
-    header = f"Translate from {source_label} to {target_label}." if source_code else f"Translate to {target_label}."
+    header = (
+        f"Translate from {source_label} to {target_label}."
+        if source_code
+        else f"Translate to {target_label}."
+    )
     lines.append(header)
     for example_source, example_target in pairs:
         lines.append(f"{source_label}: {example_source}")

@@ -12,7 +12,9 @@ GGUF_MAGIC = b"GGUF"
 def check_gguf_file(path: Path) -> None:
     """Raise a ModelError that names the problem unless `path` starts like a GGUF file."""
     if not path.exists():
-        raise ModelNotFoundError(f"model file {path} does not exist; check the path or see `bayling-local models`")
+        raise ModelNotFoundError(
+            f"model file {path} does not exist; check the path or see `bayling-local models`"
+        )
     if not path.is_file():
         raise ModelError(f"{path} is not a file; give the path of a .gguf model file")
     try:

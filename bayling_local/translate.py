@@ -103,8 +103,8 @@ class Translator:
         # Completion prompts put one translation on one line: the newline ends it.
         return ("\n",) if not self.engine.format.is_chat else ()
 
-    def translate(self, text: str, on_text: TextCallback | None = None) -> SegmentResult:
-        """Translate one segment (one line). A blank segment stays blank and costs nothing."""
+    def begin(self, text: str) -> tuple[SegmentResult, Language | None]:
+        """An empty result for `text` with its source language decided, and that language."""
         source, detected, confidence = self.source_for(text)
         result = SegmentResult(
             source=text,
@@ -115,6 +115,11 @@ class Translator:
             detected=detected,
             detection_confidence=confidence,
         )
+        return result, source
+
+    def translate(self, text: str, on_text: TextCallback | None = None) -> SegmentResult:
+        """Translate one segment (one line). A blank segment stays blank and costs nothing."""
+        result, source = self.begin(text)
         if not text.strip():
             return result
         started = time.perf_counter()
@@ -125,7 +130,7 @@ class Translator:
             result.prompt_tokens += generated.prompt_tokens
             result.completion_tokens += generated.completion_tokens
             result.truncated |= generated.stop_reason == "length"
-            piece = _one_line(generated.text)
+            piece = one_line(generated.text)
             trailing = chunk[len(chunk.rstrip()) :] if position < len(chunks) - 1 else ""
             outputs.append(piece + (trailing if trailing else ""))
             if on_text is not None and trailing:
@@ -143,24 +148,28 @@ class Translator:
         budget = max(16, room // 4)
         return fit_chunks(text, self.engine.count_tokens, budget)
 
-    def _translate_chunk(self, chunk: str, source: Language | None, on_text: TextCallback | None) -> GenerationResult:
-        prompt = self.prompt(chunk.strip(), source)
+    def chunk_request(self, chunk: str, source: Language | None) -> tuple[str, int, tuple[str, ...]]:
+        """Prompt, token limit and stop strings for one piece; the batch engine uses the same three."""
         source_tokens = self.engine.count_tokens(chunk)
         limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
+        return self.prompt(chunk.strip(), source), limit, self._stop_strings()
+
+    def _translate_chunk(
+        self, chunk: str, source: Language | None, on_text: TextCallback | None
+    ) -> GenerationResult:
+        prompt, limit, stops = self.chunk_request(chunk, source)
         return self.engine.generate(
-            prompt,
-            self.generation,
-            on_text=on_text,
-            stop_strings=self._stop_strings(),
-            max_tokens=limit,
+            prompt, self.generation, on_text=on_text, stop_strings=stops, max_tokens=limit
         )
 
-    def translate_lines(self, lines: Iterable[str], on_text: TextCallback | None = None) -> Iterator[SegmentResult]:
+    def translate_lines(
+        self, lines: Iterable[str], on_text: TextCallback | None = None
+    ) -> Iterator[SegmentResult]:
         """Translate line by line, in order; blank lines come back blank."""
         for line in lines:
             yield self.translate(line, on_text)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """A translation of one line must stay one line: fold any newline the model produced."""
     return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())

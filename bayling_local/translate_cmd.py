@@ -133,7 +133,9 @@ def _note_results(job: TranslateJob, results: list[SegmentResult]) -> None:
                 "set --from to override."
             )
         else:
-            job.notices.append("Source language not recognised; translating with the source unnamed (set --from).")
+            job.notices.append(
+                "Source language not recognised; translating with the source unnamed (set --from)."
+            )
         return
     summary = ", ".join(f"{code} x{n}" for code, n in detected.most_common())
     job.notices.append(f"Source languages detected per line: {summary}; set --from to override.")
@@ -163,22 +165,49 @@ def read_segments(text: str | None, input_file: Path | None) -> list[str]:
 @click.argument("text", required=False)
 @click.option("--to", "target", required=True, help="Target language: FLORES code, ISO code or name.")
 @click.option("--from", "source", help="Source language; detected per line when left out.")
-@click.option("-i", "--input", "input_file", type=click.Path(path_type=Path), help="Plain-text file, one segment a line.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout.")
+@click.option(
+    "-i",
+    "--input",
+    "input_file",
+    type=click.Path(path_type=Path),
+    help="Plain-text file, one segment a line.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout."
+)
 @click.option("-m", "--model", help="Model name from `bayling-local models`, or a .gguf path.")
-@click.option("--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model).")
+@click.option(
+    "--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per segment.")
 @click.option("--temperature", type=float, help="Sampling temperature (default 0: greedy).")
 @click.option("--max-tokens", type=int, help="Most tokens per segment (default 512).")
 @click.option("--threads", type=int, help="CPU threads (default: physical cores).")
-@click.option("--n-gpu-layers", type=int, help="Layers on the GPU (default: all when llama.cpp has GPU offload).")
+@click.option(
+    "--n-gpu-layers", type=int, help="Layers on the GPU (default: all when llama.cpp has GPU offload)."
+)
 @click.option("--ctx", type=int, help="Context size in tokens (default 4096).")
-@click.option("--parallel", type=int, help="Segments decoded at once (default: chosen from model size and threads).")
+@click.option(
+    "--parallel", type=int, help="Segments decoded at once (default: chosen from model size and threads)."
+)
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
-def translate_command(text: str | None, target: str, source: str | None, input_file: Path | None,
-                      output: Path | None, model: str | None, template: str | None, as_json: bool,
-                      temperature: float | None, max_tokens: int | None, threads: int | None,
-                      n_gpu_layers: int | None, ctx: int | None, parallel: int | None, verbose: bool) -> None:
+def translate_command(
+    text: str | None,
+    target: str,
+    source: str | None,
+    input_file: Path | None,
+    output: Path | None,
+    model: str | None,
+    template: str | None,
+    as_json: bool,
+    temperature: float | None,
+    max_tokens: int | None,
+    threads: int | None,
+    n_gpu_layers: int | None,
+    ctx: int | None,
+    parallel: int | None,
+    verbose: bool,
+) -> None:
     """Translate TEXT, stdin or a file (-i) into the --to language, one output line per input line.
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
@@ -189,9 +218,21 @@ def translate_command(text: str | None, target: str, source: str | None, input_f
         lines=read_segments(text, input_file),
         target=resolve_language(target),
         source=resolve_language(source) if source else None,
-        runtime=resolve(RuntimeConfig, dict(model=model, template=template, threads=threads,
-                                            n_gpu_layers=n_gpu_layers, ctx=ctx, verbose=verbose or None), "runtime"),
-        generation=resolve(GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation"),
+        runtime=resolve(
+            RuntimeConfig,
+            dict(
+                model=model,
+                template=template,
+                threads=threads,
+                n_gpu_layers=n_gpu_layers,
+                ctx=ctx,
+                verbose=verbose or None,
+            ),
+            "runtime",
+        ),
+        generation=resolve(
+            GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation"
+        ),
         output=output,
         as_json=as_json,
         stream=sys.stdout.isatty(),

@@ -86,7 +86,9 @@ def test_invalid_utf8_file_names_the_line(tmp_path: Path) -> None:
 
 
 def test_unwritable_output_fails_before_any_work(tmp_path: Path) -> None:
-    line = assert_one_line_error(run("translate", "hi", "--to", "fr", "-o", str(tmp_path / "no" / "dir" / "x.txt")))
+    line = assert_one_line_error(
+        run("translate", "hi", "--to", "fr", "-o", str(tmp_path / "no" / "dir" / "x.txt"))
+    )
     assert "does not exist" in line
 
 

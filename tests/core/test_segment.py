@@ -14,7 +14,15 @@ def words(text: str) -> int:
 
 def test_sentences_split_in_several_scripts() -> None:
     text = "Hello there. How are you? 这是中文。很好！Готово. नमस्ते। ok"
-    assert split_sentences(text) == ["Hello there. ", "How are you? ", "这是中文。", "很好！", "Готово. ", "नमस्ते। ", "ok"]
+    assert split_sentences(text) == [
+        "Hello there. ",
+        "How are you? ",
+        "这是中文。",
+        "很好！",
+        "Готово. ",
+        "नमस्ते। ",
+        "ok",
+    ]
 
 
 def test_short_text_stays_whole() -> None:
@@ -22,7 +30,10 @@ def test_short_text_stays_whole() -> None:
 
 
 def test_chunks_respect_the_budget_and_keep_every_character() -> None:
-    text = "First sentence is here. " * 10 + "A very long clause, with commas, and more words, and even more words here."
+    text = (
+        "First sentence is here. " * 10
+        + "A very long clause, with commas, and more words, and even more words here."
+    )
     chunks = fit_chunks(text, words, 6)
     assert "".join(chunks) == text
     assert all(words(chunk) <= 6 for chunk in chunks)

@@ -53,7 +53,10 @@ def test_custom_system_prompt_replaces_the_default() -> None:
 
 @pytest.mark.parametrize(
     ("jinja", "renderer", "bos", "eos"),
-    [(BAYLING_JINJA, render_bayling, "<s>", "</s>"), (BAYLING3_JINJA, render_bayling3, "<|begin_of_text|>", "<|eot_id|>")],
+    [
+        (BAYLING_JINJA, render_bayling, "<s>", "</s>"),
+        (BAYLING3_JINJA, render_bayling3, "<|begin_of_text|>", "<|eot_id|>"),
+    ],
 )
 def test_embedded_jinja_template_renders_like_the_python_one(jinja, renderer, bos, eos) -> None:  # type: ignore[no-untyped-def]
     for messages in (CONVERSATION, [Message("system", "Sys."), *CONVERSATION]):
@@ -61,7 +64,10 @@ def test_embedded_jinja_template_renders_like_the_python_one(jinja, renderer, bo
 
 
 def test_translation_instruction_is_baylings() -> None:
-    assert translation_message("Bonjour", "English") == "Provide the English translation for this sentence: Bonjour"
+    assert (
+        translation_message("Bonjour", "English")
+        == "Provide the English translation for this sentence: Bonjour"
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,8 +78,14 @@ def test_translation_instruction_is_baylings() -> None:
         (ModelFacts("bayling-2-llama-3-8b-q4_k_m.gguf", "llama"), "bayling3"),
         (ModelFacts("x.gguf", "llama", chat_template=BAYLING_JINJA), "bayling"),
         (ModelFacts("x.gguf", "llama", chat_template=BAYLING3_JINJA), "bayling3"),
-        (ModelFacts("qwen2.5-1.5b-instruct.gguf", "qwen2", chat_template="{{ messages[0]['content'] }}"), "gguf"),
-        (ModelFacts("gemma-3-270m-q4_k_m.gguf", "gemma3", "Gemma 3 270m", chat_template="{{ x }}"), "fewshot"),
+        (
+            ModelFacts("qwen2.5-1.5b-instruct.gguf", "qwen2", chat_template="{{ messages[0]['content'] }}"),
+            "gguf",
+        ),
+        (
+            ModelFacts("gemma-3-270m-q4_k_m.gguf", "gemma3", "Gemma 3 270m", chat_template="{{ x }}"),
+            "fewshot",
+        ),
         (ModelFacts("mystery.gguf", "llama"), "fewshot"),
     ],
 )

@@ -67,7 +67,9 @@ def test_stdin_and_json_output() -> None:
 
 def test_engine_streams_the_same_text_it_returns(engine) -> None:  # type: ignore[no-untyped-def]
     pieces: list[str] = []
-    result = engine.generate("The capital of France is", GenerationConfig(max_tokens=12), on_text=pieces.append)
+    result = engine.generate(
+        "The capital of France is", GenerationConfig(max_tokens=12), on_text=pieces.append
+    )
     assert "".join(pieces) == result.text
     assert result.completion_tokens <= 12
     assert result.stop_reason in {"stop", "length"}
@@ -86,7 +88,12 @@ def test_chat_turns_reuse_the_cache(engine, monkeypatch) -> None:  # type: ignor
     history += [Message("assistant", first.text), Message("user", "Name another one.")]
     evaluated: list[int] = []
     real_eval = engine.llm.eval
-    monkeypatch.setattr(engine.llm, "eval", lambda tokens: (evaluated.append(len(tokens)), real_eval(tokens))[1])
+
+    def counting_eval(tokens):  # type: ignore[no-untyped-def]
+        evaluated.append(len(tokens))
+        return real_eval(tokens)
+
+    monkeypatch.setattr(engine.llm, "eval", counting_eval)
     second = engine.chat(history, GenerationConfig(max_tokens=8))
     # Only the part after the shared prefix is read again, not the whole conversation.
     assert evaluated[0] < second.prompt_tokens - first.prompt_tokens + 2
