@@ -59,6 +59,7 @@ class SegmentResult:
             "seconds": round(self.seconds, 4),
             "source_detected": self.detected,
             "truncated": self.truncated,
+            "pieces": self.pieces,
         }
 
 

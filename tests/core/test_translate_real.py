@@ -108,3 +108,13 @@ def test_greedy_translation_is_deterministic(engine) -> None:  # type: ignore[no
     first = translator.translate("I have two brothers.")
     again = translator.translate("I have two brothers.")
     assert first.translation == again.translation != ""
+
+
+def test_long_segment_is_split_to_fit_a_small_context() -> None:
+    sentence = "The old library in the centre of the town opens every morning at nine o'clock. "
+    text = (sentence * 12).strip()
+    result = translate(text, "--to", "fr", "--from", "en", "--ctx", "384", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["pieces"] > 1  # split at sentence boundaries instead of overflowing or cutting
+    assert len(record["translation"]) > len(sentence)
