@@ -12,15 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .config import GenerationConfig
-from .detect import detect_language
+from .detect import MIN_CONFIDENCE, detect_language
 from .engine import Engine, GenerationResult
 from .fewshot import translation_prompt
 from .languages import Language, language_label
 from .segment import fit_chunks
 from .templates import Message, translation_message
 
-# Detection below this confidence names no source language (the prompt then leaves it unnamed).
-MIN_DETECTION_CONFIDENCE = 0.5
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
 RUNAWAY_SLACK = 48
@@ -80,7 +78,7 @@ class Translator:
         if not self.detect:
             return None, False, None
         detection = detect_language(text)
-        if detection.language is not None and detection.confidence >= MIN_DETECTION_CONFIDENCE:
+        if detection.language is not None and detection.confidence >= MIN_CONFIDENCE:
             return detection.language, True, detection.confidence
         return None, True, detection.confidence
 
