@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("bayling_local.show_cmd", "show_command", "Show a model's GGUF metadata."),
     "rm": ("bayling_local.rm_cmd", "rm_command", "Remove installed models."),
     "import": ("bayling_local.import_cmd", "import_command", "Register a local .gguf file as a model."),
+    "eval": ("bayling_local.eval_cmd", "eval_group", "Score translations on FLORES-200 (BLEU, chrF++)."),
+    "bench": ("bayling_local.bench_cmd", "bench_command", "Measure speed: tok/s, first token, segments/s."),
 }
 
 

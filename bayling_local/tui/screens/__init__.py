@@ -1,0 +1,1 @@
+"""Modal screens: help, settings, language picker, text prompt, confirmation."""

@@ -1,0 +1,95 @@
+"""Pilot flows of translation mode: pickers, translating with the `translate` code, swap."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from bayling_local.tui.screens.language_picker import LanguagePickerScreen
+from bayling_local.tui.widgets.translate_panel import TranslatePanel
+
+from .conftest import MakeApp, settle
+from .fakes import FakeEngine
+
+pytestmark = pytest.mark.anyio
+
+
+async def pick(app, pilot, key: str, search: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(app.screen, LanguagePickerScreen)
+    app.screen.query_one(Input).value = search
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_translate_with_pickers_and_swap(make_app: MakeApp) -> None:
+    engine = FakeEngine(translation="Guten Morgen", delay=0)
+    app = make_app(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        assert app.in_translate_mode()
+        panel = app.query_one(TranslatePanel)
+        assert "From: Auto-detect" in str(panel.query_one("#pick-source").label)
+        await pick(app, pilot, "f5", "german")
+        await pick(app, pilot, "f4", "eng")
+        assert (app.source_language.code, app.target_language.code) == ("eng_Latn", "deu_Latn")
+        assert "To: German" in str(panel.query_one("#pick-target").label)
+        panel.set_source_text("Good morning")
+        panel.query_one("#source-text").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == "Guten Morgen"
+        assert "English → German" in str(panel.query_one("#translate-info").render())
+        await pilot.press("ctrl+s")
+        assert (app.source_language.code, app.target_language.code) == ("deu_Latn", "eng_Latn")
+        assert panel.source_text == "Guten Morgen" and panel.translation == "Good morning"
+        assert app.store.get_pref("translate.target") == "eng_Latn"  # remembered for next time
+
+
+async def test_picker_search_filters_and_offers_auto_detect_for_source_only(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.get_option_at_index(0).id == "auto"
+        assert options.option_count > 200  # all FLORES-200 languages
+        app.screen.query_one(Input).value = "日本"
+        await pilot.pause()
+        assert [options.get_option_at_index(n).id for n in range(options.option_count)] == ["jpn_Jpan"]
+        await pilot.press("escape")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).get_option_at_index(0).id != "auto"
+
+
+async def test_auto_detect_then_swap_uses_the_detected_language(make_app: MakeApp) -> None:
+    app = make_app(FakeEngine(translation="Bonjour tout le monde", delay=0), translate=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.in_translate_mode()  # --translate opens in translation mode
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text("Good morning everyone, the weather is lovely today and I am happy.")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == "Bonjour tout le monde"
+        assert "Detected English" in str(panel.query_one("#translate-info").render())
+        await pilot.press("ctrl+s")
+        assert (app.source_language.code, app.target_language.code) == ("fra_Latn", "eng_Latn")
+
+
+async def test_multi_line_source_translates_line_by_line(make_app: MakeApp) -> None:
+    app = make_app(FakeEngine(translation="Hallo", delay=0), translate=True, target="de")
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text("Hello\n\nHello")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == "Hallo\n\nHallo"
+        await pilot.press("f3")
+        assert app.clipboard == "Hallo\n\nHallo"
