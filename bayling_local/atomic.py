@@ -16,6 +16,8 @@ def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    # mkstemp makes the file private (0600); give it the mode a plain open() would have.
+    os.fchmod(fd, _mode_for(target))
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -24,6 +26,16 @@ def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's mode; a new file gets 0666 less the umask, as open() would give it."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @contextlib.contextmanager

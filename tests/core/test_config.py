@@ -43,3 +43,17 @@ def test_resolved_config_is_saved_beside_the_artifact(tmp_path: Path) -> None:
     assert saved.name == "out.txt.config.json"
     assert data["RuntimeConfig"]["ctx"] == 1024
     assert data["GenerationConfig"]["temperature"] == 0.0
+
+
+def test_atomic_write_leaves_nothing_on_error_and_keeps_normal_permissions(tmp_path: Path) -> None:
+    from bayling_local.atomic import atomic_write
+
+    target = tmp_path / "out.txt"
+    with pytest.raises(RuntimeError), atomic_write(target) as handle:
+        handle.write("half")
+        raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+    with atomic_write(target) as handle:
+        handle.write("whole")
+    assert target.read_text(encoding="utf-8") == "whole"
+    assert target.stat().st_mode & 0o044  # readable by others like any new file (not mkstemp's 0600)
