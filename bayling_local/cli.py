@@ -12,7 +12,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import BaylingError
+from .cli_errors import ReportingGroup
 
 # name -> (module, attribute, short help). Keep the help in step with the command's docstring.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(ReportingGroup):
     """A group that imports a command's module only when that command runs or shows its own help."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -59,17 +59,6 @@ class LazyGroup(click.Group):
             return None
         module_name, attribute, _ = entry
         return getattr(importlib.import_module(module_name), attribute)
-
-    def invoke(self, ctx: click.Context) -> object:
-        # Library errors become one line on stderr and their exit code, never a traceback.
-        try:
-            return super().invoke(ctx)
-        except BaylingError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except BrokenPipeError:
-            ctx.exit(0)
-        return None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]

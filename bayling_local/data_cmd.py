@@ -10,22 +10,11 @@ from typing import Any
 
 import click
 
-from .errors import BaylingError, UsageError
+from .cli_errors import ReportingGroup
+from .errors import UsageError
 
 
-class _DataGroup(click.Group):
-    """Also usable on its own (`python -m training.data`): library errors become one stderr line."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except BaylingError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        return None
-
-
-@click.group(cls=_DataGroup)
+@click.group(cls=ReportingGroup)
 def data_command() -> None:
     """Build BayLing-2-style language-alignment data."""
 

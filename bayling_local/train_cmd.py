@@ -9,22 +9,10 @@ from pathlib import Path
 
 import click
 
-from .errors import BaylingError
+from .cli_errors import ReportingCommand
 
 
-class _TrainCommand(click.Command):
-    """Also usable on its own (`python -m training.sft`): library errors become one stderr line."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except BaylingError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        return None
-
-
-@click.command(cls=_TrainCommand)
+@click.command(cls=ReportingCommand)
 @click.argument("recipe", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--set",
