@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-OUTTYPE_CHOICES = ("f32", "f16", "bf16", "q8_0")
+OUTTYPE_CHOICES = ("auto", "f32", "f16", "bf16", "q8_0")
 
 
 @click.command("convert")
@@ -18,9 +18,10 @@ OUTTYPE_CHOICES = ("f32", "f16", "bf16", "q8_0")
 @click.option(
     "--outtype",
     type=click.Choice(OUTTYPE_CHOICES, case_sensitive=False),
-    default="f16",
+    default="auto",
     show_default=True,
-    help="Tensor type written (vectors stay f32).",
+    help="Tensor type written (vectors stay f32). auto keeps BF16/F16 weights in their own type "
+    "(no rounding, no overflow) and writes F32 weights as f16.",
 )
 @click.option(
     "--quant", default=None, help="Quantize with llama.cpp afterwards: q4_k_m, q5_k_m, q6_k, q8_0, q4_0, ..."
@@ -69,10 +70,11 @@ def convert_command(
     if result.verification is not None:
         click.echo(f"Verified: {result.verification.summary()}", err=True)
     size_mb = result.bytes_out / 1e6
+    written = f"{quant.lower()} from {result.outtype}" if quant else result.outtype
     template = result.template or "none"
     click.echo(
-        f"Wrote {result.path} ({size_mb:.1f} MB, {result.architecture}, template {template}) "
-        f"in {result.seconds:.1f} s",
+        f"Wrote {result.path} ({size_mb:.1f} MB, {result.architecture}, {written}, "
+        f"template {template}) in {result.seconds:.1f} s",
         err=True,
     )
     click.echo(str(result.path))

@@ -2,12 +2,14 @@
 
 A random Llama checkpoint (several safetensors shards, >= 2 GB by default) is written once to a temp folder.
 Then, each in a fresh subprocess so its peak RSS is its own: a plain copy of the shards (shutil.copyfile),
-a copy through the process (read/write in 64 MB blocks), and `convert_checkpoint(..., outtype="f16")`. Runs alternate (copy, convert, copy, convert, ...) so background
-load hits both alike; medians are compared. Everything is deleted at the end.
+a copy through the process (read/write in 64 MB blocks), and `convert_checkpoint` with the default
+`outtype="auto"` (BF16 stays BF16, F16 stays F16: the byte-copy path), plus, for a BF16 checkpoint,
+`outtype="f16"` (a bf16 -> f16 cast of every value) for comparison. Runs alternate (copy, convert, copy,
+convert, ...) so background load hits all alike; medians are compared. Everything is deleted at the end.
 
 Goals: converter MB/s >= 0.5 x copy MB/s; converter peak RSS <= 25% of the checkpoint + its largest tensor.
 
-    python benchmarks/convert_throughput.py [--layers 20] [--dtype bf16|f16] [--rounds 2]
+    python benchmarks/convert_throughput.py [--layers 20] [--dtype bf16 f16] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -169,7 +171,8 @@ import sys, time
 from pathlib import Path
 from convert.api import ConvertConfig, convert_checkpoint
 t = time.perf_counter()
-convert_checkpoint(ConvertConfig(src=Path(sys.argv[1]), out=Path(sys.argv[2]), outtype="f16", progress=False))
+config = ConvertConfig(src=Path(sys.argv[1]), out=Path(sys.argv[2]), outtype=sys.argv[3], progress=False)
+convert_checkpoint(config)
 print(time.perf_counter() - t, PEAK_RSS)
 """
 
@@ -186,11 +189,65 @@ def run_child(code: str, *args: str) -> tuple[float, int]:
     return float(output[0]), int(output[1])
 
 
+def outtypes_for(dtype: str) -> list[str]:
+    """The default `auto` always; for BF16 also the explicit f16 cast it replaced as the default."""
+    return ["auto", "f16"] if dtype == "bf16" else ["auto"]
+
+
+def measure(work: Path, dtype: str, layers: int, rounds: int) -> list[str]:
+    """Benchmark one checkpoint dtype; returns markdown table rows (one per outtype)."""
+    src = work / f"checkpoint-{dtype}"
+    src.mkdir()
+    total, largest = write_checkpoint(src, layers, dtype)
+    shards = len(list(src.glob("*.safetensors")))
+    print(
+        f"checkpoint: {total / 1e9:.2f} GB {dtype} in {shards} shards, largest tensor {largest / 1e6:.0f} MB"
+    )
+    copies, plain = [], []
+    converts: dict[str, list[tuple[float, int]]] = {o: [] for o in outtypes_for(dtype)}
+    for round_ in range(rounds):
+        copies.append(run_child(CHILD_COPY, str(src), str(work / f"copy{round_}")))
+        shutil.rmtree(work / f"copy{round_}")
+        plain.append(run_child(CHILD_READ_WRITE, str(src), str(work / f"rw{round_}")))
+        shutil.rmtree(work / f"rw{round_}")
+        for outtype, runs in converts.items():
+            out = work / f"out{round_}-{outtype}.gguf"
+            runs.append(run_child(CHILD_CONVERT, str(src), str(out), outtype))
+            out.unlink()
+            Path(str(out) + ".config.json").unlink()
+    shutil.rmtree(src)
+    copy_s = statistics.median(s for s, _ in copies)
+    plain_s = statistics.median(s for s, _ in plain)
+    mb, budget = total / 1e6, 0.25 * total + largest
+    print(f"kernel copy:     {mb / copy_s:7.0f} MB/s  ({copy_s:.1f} s)")
+    print(f"read+write copy: {mb / plain_s:7.0f} MB/s  ({plain_s:.1f} s, 64 MB blocks through the process)")
+    rows = []
+    for outtype, runs in converts.items():
+        convert_s = statistics.median(s for s, _ in runs)
+        peak = max(rss for _, rss in runs)
+        ratio = copy_s / convert_s
+        print(
+            f"convert --outtype {outtype}: {mb / convert_s:7.0f} MB/s ({convert_s:.1f} s, peak RSS {peak / 1e6:.0f} MB); "
+            f"ratio to kernel copy {ratio:.2f} (goal >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'}), "
+            f"to read+write copy {plain_s / convert_s:.2f}; peak RSS / budget {peak / budget:.2f} "
+            f"({budget / 1e6:.0f} MB; goal <= 1.00: {'met' if peak <= budget else 'NOT met'})"
+        )
+        rows.append(
+            f"| {dtype.upper()}, {total / 1e9:.2f} GB | {outtype} | {mb / copy_s:.0f} MB/s ({copy_s:.1f} s) "
+            f"| {mb / plain_s:.0f} MB/s ({plain_s:.1f} s) | {mb / convert_s:.0f} MB/s ({convert_s:.1f} s) "
+            f"| {ratio:.2f} | {plain_s / convert_s:.2f} | {peak / 1e6:.0f} MB | {budget / 1e6:.0f} MB "
+            f"(ratio {peak / budget:.2f}) |"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layers", type=int, default=20, help="20 layers: about 2.1 GB")
-    parser.add_argument("--dtype", choices=("bf16", "f16"), default="bf16", help="checkpoint dtype")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--dtype", nargs="+", choices=("bf16", "f16"), default=["bf16", "f16"], help="checkpoint dtype(s)"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--workdir", type=Path, default=None, help="where temp files go (default: system temp)"
     )
@@ -198,48 +255,16 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="convert-bench-", dir=args.workdir))
     try:
-        src = work / "checkpoint"
-        src.mkdir()
-        total, largest = write_checkpoint(src, args.layers, args.dtype)
-        shards = len(list(src.glob("*.safetensors")))
-        print(
-            f"checkpoint: {total / 1e9:.2f} GB {args.dtype} in {shards} shards, largest tensor {largest / 1e6:.0f} MB"
-        )
-        copies, plain, converts = [], [], []
-        for round_ in range(args.rounds):
-            copies.append(run_child(CHILD_COPY, str(src), str(work / f"copy{round_}")))
-            shutil.rmtree(work / f"copy{round_}")
-            plain.append(run_child(CHILD_READ_WRITE, str(src), str(work / f"rw{round_}")))
-            shutil.rmtree(work / f"rw{round_}")
-            converts.append(run_child(CHILD_CONVERT, str(src), str(work / f"out{round_}.gguf")))
-            (work / f"out{round_}.gguf").unlink()
-            (work / f"out{round_}.gguf.config.json").unlink()
-        copy_s = statistics.median(s for s, _ in copies)
-        plain_s = statistics.median(s for s, _ in plain)
-        convert_s = statistics.median(s for s, _ in converts)
-        peak = max(rss for _, rss in converts)
-        budget = 0.25 * total + largest
-        mb = total / 1e6
-        print(
-            f"kernel copy:     {mb / copy_s:7.0f} MB/s  ({copy_s:.1f} s, peak RSS {max(r for _, r in copies) / 1e6:.0f} MB)"
-        )
-        print(
-            f"read+write copy: {mb / plain_s:7.0f} MB/s  ({plain_s:.1f} s, 64 MB blocks through the process)"
-        )
-        print(
-            f"convert:         {mb / convert_s:7.0f} MB/s  ({convert_s:.1f} s, peak RSS {peak / 1e6:.0f} MB)"
-        )
-        print(f"throughput ratio convert/read+write copy: {plain_s / convert_s:.2f}")
-        speed_ratio = copy_s / convert_s
-        print(
-            f"throughput ratio convert/kernel copy: {speed_ratio:.2f}  (goal >= 0.50: {'met' if speed_ratio >= 0.5 else 'NOT met'})"
-        )
-        print(
-            f"peak RSS / (25% checkpoint + largest tensor): {peak / budget:.2f}  "
-            f"({peak / 1e6:.0f} MB of {budget / 1e6:.0f} MB; goal <= 1.00: {'met' if peak <= budget else 'NOT met'})"
-        )
+        rows = [row for dtype in args.dtype for row in measure(work, dtype, args.layers, args.rounds)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(
+        "| checkpoint | --outtype | kernel copy | read/write copy | convert | ratio to kernel copy "
+        "| ratio to read/write copy | peak RSS | RSS budget (25% + largest) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":

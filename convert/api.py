@@ -4,13 +4,15 @@
     result = convert_checkpoint(ConvertConfig(src=Path("bayling-2-8b"), out=Path("bayling.gguf"), quant="q4_k_m"))
 
 Steps: read config.json and the shard headers; check the adapter fits; build the vocabulary and the chat
-template; stream the tensors into a temp GGUF (F32/F16/BF16/Q8_0); optionally compare it with the
-Hugging Face model; optionally quantize it with llama.cpp; rename onto the output; save the config beside it.
+template; resolve `--outtype auto` from the checkpoint's dtypes; stream the tensors into a temp GGUF
+(F32/F16/BF16/Q8_0); optionally compare it with the Hugging Face model; optionally quantize it with
+llama.cpp; rename onto the output; save the config beside it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 import time
@@ -29,7 +31,7 @@ from .hf_loader import Checkpoint, load_config, open_checkpoint
 from .lora import LoraAdapter, check_fits, load_adapter
 from .quantize import check_quant_name, quantize
 from .vocab import Vocab, bayling_template, read_vocab, write_vocab
-from .writer import OUTTYPES, file_type, write_gguf
+from .writer import OUTTYPES, file_type, resolve_outtype, write_gguf
 
 # HF architecture name -> (GGUF architecture, module with add_hparams/tensor_plan, SentencePiece space prefix).
 ARCHITECTURES: dict[str, tuple[str, ModuleType, bool]] = {
@@ -49,8 +51,10 @@ class ConvertConfig:
     """The GGUF file to write."""
     lora: Path | None = None
     """PEFT LoRA adapter folder merged into the weights before writing; None for the base alone."""
-    outtype: str = "f16"
-    """Tensor type of the written GGUF: f32, f16, bf16 or q8_0 (vectors always stay f32)."""
+    outtype: str = "auto"
+    """Tensor type of the written GGUF: auto, f32, f16, bf16 or q8_0 (vectors always stay f32). auto keeps
+    a BF16 or F16 checkpoint in its own type (a byte copy: no rounding, no bf16 -> f16 overflow) and writes
+    an F32 one as f16; the saved config records the type it resolved to."""
     quant: str | None = None
     """llama.cpp quantization applied afterwards (q4_k_m, q5_k_m, q6_k, q8_0, q4_0, ...); None keeps outtype."""
     threads: int | None = None
@@ -85,6 +89,8 @@ class ConvertResult:
     """Size of the final GGUF."""
     config_path: Path
     """The resolved config saved beside the GGUF."""
+    outtype: str
+    """Type the tensors were written in (`auto` resolved): the quantizer's input when `quant` is set."""
     verification: Any = None
     """verify.VerifyReport when --verify was given."""
 
@@ -96,7 +102,7 @@ def _check_request(cfg: ConvertConfig) -> None:
     if cfg.quant is not None:
         check_quant_name(cfg.quant)
         if cfg.outtype == "q8_0":
-            raise ConvertError("--quant needs an f32, f16 or bf16 intermediate; drop --outtype q8_0")
+            raise ConvertError("--quant needs an auto, f32, f16 or bf16 intermediate; drop --outtype q8_0")
     if cfg.out.exists() and not cfg.force:
         raise ConvertError(f"{cfg.out} already exists; pass --force to overwrite it")
     if cfg.out.is_dir():
@@ -147,25 +153,31 @@ def convert_checkpoint(cfg: ConvertConfig) -> ConvertResult:
     name = _model_name(cfg)
     # The hub id in config.json (`ICTNLP/bayling-2-llama-3-8b`) also tells a BayLing checkpoint apart.
     template, template_name = _template(arch, vocab, f"{name} {ckpt.config.get('_name_or_path', '')}")
-    plan = module.tensor_plan(ckpt, adapter, cfg.outtype)
+    outtype = resolve_outtype(cfg.outtype, ((ref.dtype, ref.shape) for ref in ckpt.tensors.values()))
+    plan = module.tensor_plan(ckpt, adapter, outtype)
 
     def add_metadata(writer: Any) -> None:
-        module.add_hparams(writer, ckpt.config, name, file_type(cfg.outtype))
+        module.add_hparams(writer, ckpt.config, name, file_type(outtype))
         write_vocab(writer, vocab, template)
 
     report = None
     with atomic_path(cfg.out) as final_tmp:
         if cfg.quant is None:
             write_gguf(final_tmp, arch, add_metadata, plan, cfg.progress)
-            report = _maybe_verify(cfg, final_tmp)
+            report = _maybe_verify(cfg, final_tmp, outtype)
         else:
-            with _scratch_file(cfg.out, f".{cfg.outtype}.part") as intermediate:
+            with _scratch_file(cfg.out, f".{outtype}.part") as intermediate:
                 write_gguf(intermediate, arch, add_metadata, plan, cfg.progress)
-                report = _maybe_verify(cfg, intermediate)
+                report = _maybe_verify(cfg, intermediate, outtype)
                 quantize(intermediate, final_tmp, cfg.quant, cfg.threads)
-    config_path = save_beside(
-        cfg.out, cfg, extra={"architecture": arch, "template": template_name, "source_bytes": ckpt.nbytes}
-    )
+    # The saved config says what was written (`auto` resolved), so re-running it gives the same file.
+    extra = {
+        "architecture": arch,
+        "template": template_name,
+        "source_bytes": ckpt.nbytes,
+        "outtype_requested": cfg.outtype,
+    }
+    config_path = save_beside(cfg.out, dataclasses.replace(cfg, outtype=outtype), extra=extra)
     return ConvertResult(
         path=cfg.out,
         template=template_name,
@@ -175,6 +187,7 @@ def convert_checkpoint(cfg: ConvertConfig) -> ConvertResult:
         bytes_in=ckpt.nbytes,
         bytes_out=cfg.out.stat().st_size,
         config_path=config_path,
+        outtype=outtype,
         verification=report,
     )
 
@@ -190,9 +203,9 @@ def _scratch_file(beside: Path, suffix: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def _maybe_verify(cfg: ConvertConfig, gguf_path: Path) -> Any:
+def _maybe_verify(cfg: ConvertConfig, gguf_path: Path, outtype: str) -> Any:
     if not cfg.verify:
         return None
     from .verify import verify_conversion
 
-    return verify_conversion(cfg.src, gguf_path, cfg.lora, threads=cfg.threads, outtype=cfg.outtype)
+    return verify_conversion(cfg.src, gguf_path, cfg.lora, threads=cfg.threads, outtype=outtype)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,12 @@ from bayling_local.errors import ConvertError
 if TYPE_CHECKING:
     import numpy as np
 
-OUTTYPES = ("f32", "f16", "bf16", "q8_0")
+# `auto` is resolved per checkpoint (see `resolve_outtype`) before any tensor is planned.
+WRITTEN_TYPES = ("f32", "f16", "bf16", "q8_0")
+OUTTYPES = ("auto", *WRITTEN_TYPES)
+# Source dtype -> the type `auto` writes: 16-bit types stay as they are (a byte copy, no rounding and no
+# bf16 -> f16 overflow); wider floats become f16, as llama.cpp's own converter does.
+_AUTO_TYPES = {"BF16": "bf16", "F16": "f16"}
 _CHUNK = 1 << 18  # elements per conversion chunk: 1 MB of float32, stays in cache
 
 
@@ -97,10 +102,31 @@ class PlannedTensor:
     """GGML type it is stored as: F32, F16, BF16 or Q8_0."""
 
 
-def choose_type(shape: tuple[int, ...], outtype: str) -> str:
-    """llama.cpp's convention: vectors (norms, biases) stay F32; matrices take the requested type."""
+def resolve_outtype(outtype: str, matrices: Iterable[tuple[str, tuple[int, ...]]]) -> str:
+    """The written type for `outtype`; `auto` follows the (dtype, shape) of the checkpoint's matrices.
+
+    `auto` takes the dtype holding most matrix elements (vectors stay F32 anyway): BF16 -> bf16, F16 -> f16,
+    anything wider -> f16. One type for the whole file keeps `general.file_type` exact; in a mixed
+    checkpoint the minority tensors are cast. A tie goes to bf16, which cannot overflow.
+    """
     if outtype not in OUTTYPES:
         raise ConvertError(f"unknown --outtype {outtype!r}; choose one of: {', '.join(OUTTYPES)}")
+    if outtype != "auto":
+        return outtype
+    elements = {"bf16": 0, "f16": 0}
+    for dtype, shape in matrices:
+        if len(shape) >= 2:
+            count = 1
+            for dim in shape:
+                count *= dim
+            elements[_AUTO_TYPES.get(dtype, "f16")] += count
+    return "bf16" if elements["bf16"] >= elements["f16"] and elements["bf16"] else "f16"
+
+
+def choose_type(shape: tuple[int, ...], outtype: str) -> str:
+    """llama.cpp's convention: vectors (norms, biases) stay F32; matrices take the requested type."""
+    if outtype not in WRITTEN_TYPES:
+        raise ConvertError(f"unknown --outtype {outtype!r}; choose one of: {', '.join(WRITTEN_TYPES)}")
     if len(shape) < 2 or outtype == "f32":
         return "F32"
     if outtype == "q8_0" and shape[-1] % 32 != 0:

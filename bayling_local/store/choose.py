@@ -111,9 +111,13 @@ def checkpoint_files(files: list[str]) -> list[str]:
 
 
 def split_tag(tag: str | None, default_quant: str) -> tuple[str, str | None]:
-    """(outtype, quant) for a conversion: `f16`/`bf16`/`f32` keep that type unquantized, else quantize."""
+    """(outtype, quant) for a conversion: `f16`/`bf16`/`f32` keep that type unquantized, else quantize.
+
+    A quantization starts from an `auto` intermediate: a BF16 checkpoint stays BF16 (a byte copy; casting
+    to f16 is slower and overflows bf16's wider range), an F16 one F16, an F32 one becomes f16.
+    """
     if tag in ("f16", "bf16", "f32"):
         return tag, None
     from convert.quantize import check_quant_name
 
-    return "f16", check_quant_name(tag or default_quant)
+    return "auto", check_quant_name(tag or default_quant)

@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import paths
@@ -178,7 +178,7 @@ def _pull_checkpoint(
     files = choose.checkpoint_files(list(snapshot.files))
     outtype, quant = choose.split_tag(spec.tag, preferred)
     weights = sum(snapshot.files[f].size or 0 for f in files if f.endswith(".safetensors"))
-    # The converter writes an f16 intermediate (at most the checkpoint's size) and then the quantized file.
+    # The converter writes a 16-bit intermediate (`auto`: at most the checkpoint's size), then the quantized file.
     bits = catalogue.QUANT_BITS.get(quant or "", 16.0)
     conversion_bytes = weights + int(weights * bits / 16)
     fetched = _download(snapshot, files, settings, conversion_bytes, paths.models_dir(), request.progress)
@@ -241,7 +241,9 @@ def _convert_and_register(
     try:
         placed = register.place_file(result.path, folder, result.path.name, move=True)
         model = register.finish(folder, placed, reg, sha)
-        save_beside(placed, request, config, extra={"template": reg.template})
+        # Record the intermediate type `auto` resolved to, as the converter's own saved config does.
+        written = replace(config, outtype=result.outtype)
+        save_beside(placed, request, written, extra={"template": reg.template, "outtype_requested": outtype})
     except BaylingError:
         register.abandon(folder)
         raise

@@ -5,13 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from convert_builders import random_lora, save_llama2, save_llama3, test_sentences
+from convert_builders import convert_quietly, random_lora, save_llama2, save_llama3, test_sentences
 
-from convert.api import ConvertConfig, ConvertResult, convert_checkpoint
-
-
-def convert_quietly(src: Path, out: Path, **options: object) -> ConvertResult:
-    return convert_checkpoint(ConvertConfig(src=src, out=out, progress=False, **options))  # type: ignore[arg-type]
+from convert.api import ConvertResult
 
 
 @pytest.fixture(scope="session")

@@ -247,3 +247,11 @@ def train_answer_lora(base_dir: Path, target: Path, prompts: list[str], answer: 
         torch.set_num_threads(threads)
     model.save_pretrained(target, safe_serialization=True)
     return target
+
+
+def convert_quietly(src: Path, out: Path, **options: Any) -> Any:
+    """convert_checkpoint without a progress bar. Import it from here, not from conftest: when several test
+    folders are collected together, `conftest` is whichever folder's conftest.py was imported last."""
+    from convert.api import ConvertConfig, convert_checkpoint
+
+    return convert_checkpoint(ConvertConfig(src=src, out=out, progress=False, **options))

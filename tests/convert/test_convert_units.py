@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import convert_quietly
+from convert_builders import convert_quietly
 
 from bayling_local.errors import ConvertError
 from convert.api import ConvertResult

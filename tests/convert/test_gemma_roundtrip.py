@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import convert_quietly
-from convert_builders import flores_lines
+from convert_builders import convert_quietly, flores_lines
 
 from convert import verify
 from convert.quantize import quantize

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import convert_quietly
-from convert_builders import write_json
+from convert_builders import convert_quietly, write_json
 from safetensors.numpy import save_file
 
 from bayling_local.errors import ConvertError

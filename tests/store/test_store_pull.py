@@ -40,6 +40,9 @@ def test_pull_checkpoint_converts_quantizes_and_registers(hub: FakeHub, hf_env: 
     assert manifest["quantization"] == "q4_k_m"
     assert manifest["template"] == model.template == "bayling3"  # byte-level BPE Llama: BayLing-3 format
     assert manifest["created"].endswith("Z")
+    saved = json.loads(Path(str(model.path) + ".config.json").read_text())
+    # The f16 checkpoint was quantized from an f16 intermediate chosen by `auto`, recorded resolved.
+    assert (saved["ConvertConfig"]["outtype"], saved["outtype_requested"]) == ("f16", "auto")
     fetched = {p.rsplit("/", 1)[-1] for m, p, _ in hub.requests if m == "GET" and "/api/" not in p}
     assert fetched == {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}
     # The verified conversion removed the downloaded checkpoint from the Hugging Face cache.

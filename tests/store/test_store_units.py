@@ -9,7 +9,7 @@ import pytest
 from bayling_local import paths
 from bayling_local.errors import StoreError, UsageError
 from bayling_local.store import catalogue, lookup
-from bayling_local.store.choose import checkpoint_files, choose_gguf, parse_spec, quant_label
+from bayling_local.store.choose import checkpoint_files, choose_gguf, parse_spec, quant_label, split_tag
 from bayling_local.store.names import check_file_name, check_name, check_revision, model_folder
 
 
@@ -64,6 +64,14 @@ def test_quant_labels_and_gguf_choice() -> None:
     assert choose_gguf(["only.gguf"], None, "q4_k_m") == ["only.gguf"]
     split = ["m.Q4_K_M-00002-of-00002.gguf", "m.Q4_K_M-00001-of-00002.gguf"]
     assert choose_gguf(split, None, "q4_k_m") == sorted(split)
+
+
+def test_conversion_tags_quantize_from_the_auto_intermediate() -> None:
+    """A BF16 checkpoint is quantized from BF16 (no cast, no f16 overflow); unquantized tags stay explicit."""
+    assert split_tag(None, "q5_k_m") == ("auto", "q5_k_m")
+    assert split_tag("q4-k-m", "q8_0") == ("auto", "q4_k_m")
+    assert split_tag("bf16", "q4_k_m") == ("bf16", None)
+    assert split_tag("f16", "q4_k_m") == ("f16", None)
 
 
 def test_checkpoint_files_skip_pickles_and_extras() -> None:
