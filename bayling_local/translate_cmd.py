@@ -53,6 +53,19 @@ def run_translate(job: TranslateJob, emit: Callable[[str], None]) -> list[Segmen
     engine = load_engine(job.runtime, job.notices)
     _flush_notices(job)
     translator = Translator(engine, job.target, job.source, job.generation)
+    if _use_batch(job, engine):
+        results = _run_batched(job, translator, emit)
+    else:
+        results = _run_sequential(job, translator, emit)
+    _note_results(job, results)
+    if job.output is not None:
+        _write_output(job.output, results, job.as_json)
+    _flush_notices(job)
+    return results
+
+
+def _run_sequential(job: TranslateJob, translator, emit: Callable[[str], None]) -> list[SegmentResult]:  # type: ignore[no-untyped-def]
+    """One line at a time, streaming each token to a terminal."""
     results: list[SegmentResult] = []
     stream_to_screen = job.stream and job.output is None and not job.as_json
     for line in job.lines:
@@ -61,11 +74,29 @@ def run_translate(job: TranslateJob, emit: Callable[[str], None]) -> list[Segmen
         results.append(result)
         if job.output is None:
             emit(_render(result, job.as_json, streamed=stream_to_screen))
-    _note_results(job, results)
-    if job.output is not None:
-        _write_output(job.output, results, job.as_json)
-    _flush_notices(job)
     return results
+
+
+def _use_batch(job: TranslateJob, engine) -> bool:  # type: ignore[no-untyped-def]
+    """Batch when several lines need translating and --parallel allows it."""
+    if sum(1 for line in job.lines if line.strip()) < 2:
+        return False
+    if job.parallel is None:
+        from .batch_translate import default_parallel
+
+        job.parallel = default_parallel(engine)
+    return job.parallel > 1
+
+
+def _run_batched(job: TranslateJob, translator, emit: Callable[[str], None]) -> list[SegmentResult]:  # type: ignore[no-untyped-def]
+    """Several segments decoded at once; lines still come out in input order, each as soon as it can."""
+    from .batch_translate import translate_batched
+
+    def show(result: SegmentResult) -> None:
+        if job.output is None:
+            emit(_render(result, job.as_json, streamed=False))
+
+    return translate_batched(translator, job.lines, job.parallel or 1, show)
 
 
 class _LineStream:
@@ -188,7 +219,9 @@ def read_segments(text: str | None, input_file: Path | None) -> list[str]:
 )
 @click.option("--ctx", type=int, help="Context size in tokens (default 4096).")
 @click.option(
-    "--parallel", type=int, help="Segments decoded at once (default: chosen from model size and threads)."
+    "--parallel",
+    type=click.IntRange(min=1),
+    help="Segments decoded at once (default: chosen from model size and threads).",
 )
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def translate_command(
