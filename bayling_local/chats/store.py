@@ -86,7 +86,10 @@ class ChatStore:
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = self._open()
+            self._conn = self._open_when_free()
+        except sqlite3.OperationalError as exc:
+            # Locked, busy, unreadable folder: the file itself is fine, so it is never set aside.
+            raise StoreError(f"cannot open the chat database {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             backup = self._set_aside()
             self.notice = (
@@ -94,6 +97,18 @@ class ChatStore:
                 "and a new, empty one was started."
             )
             self._conn = self._open()
+
+    def _open_when_free(self) -> sqlite3.Connection:
+        """Open, waiting while another instance holds a lock (two apps starting at once)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if not locked or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
