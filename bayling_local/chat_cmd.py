@@ -7,7 +7,7 @@ from typing import BinaryIO
 
 import click
 
-from .config import GenerationConfig, RuntimeConfig, resolve
+from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
 
 
 def use_plain(plain: bool) -> bool:
@@ -97,19 +97,16 @@ def chat_command(
     Keys: Enter sends, Ctrl+J new line, Esc stops, Ctrl+T translation mode, F1 help, Ctrl+Q quit.
     Plain mode commands: /to LANG, /system TEXT, /clear, /save FILE, /exit.
     """
-    runtime = resolve(
-        RuntimeConfig,
-        dict(
-            model=model,
-            template=template,
-            threads=threads,
-            n_gpu_layers=n_gpu_layers,
-            ctx=ctx,
-            verbose=verbose or None,
-        ),
-        "runtime",
+    runtime, generation = resolve_run_settings(
+        model=model,
+        template=template,
+        threads=threads,
+        n_gpu_layers=n_gpu_layers,
+        ctx=ctx,
+        verbose=verbose,
+        temperature=temperature,
+        max_tokens=max_tokens,
     )
-    generation = resolve(GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation")
     if use_plain(plain):
         run_plain_mode(runtime, generation, target, system)
     else:

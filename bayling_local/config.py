@@ -82,6 +82,34 @@ def resolve(cls: type[T], flags: dict[str, Any], section: str, file_data: dict[s
     return cls(**values)
 
 
+def resolve_run_settings(
+    *,
+    model: str | None = None,
+    template: str | None = None,
+    threads: int | None = None,
+    n_gpu_layers: int | None = None,
+    ctx: int | None = None,
+    verbose: bool = False,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+) -> tuple[RuntimeConfig, GenerationConfig]:
+    """The runtime and generation settings of a command that loads a model, from its flags and the file."""
+    runtime = resolve(
+        RuntimeConfig,
+        dict(
+            model=model,
+            template=template,
+            threads=threads,
+            n_gpu_layers=n_gpu_layers,
+            ctx=ctx,
+            verbose=verbose or None,
+        ),  # an unset flag must not override `verbose = true` in the file
+        "runtime",
+    )
+    generation = resolve(GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation")
+    return runtime, generation
+
+
 def as_dict(*configs: Any) -> dict[str, Any]:
     """Merge dataclass configs into one JSON-ready dict keyed by class name."""
     return {type(c).__name__: dataclasses.asdict(c) for c in configs}

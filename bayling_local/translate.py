@@ -172,3 +172,19 @@ class Translator:
 def one_line(text: str) -> str:
     """A translation of one line must stay one line: fold any newline the model produced."""
     return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
+class OneLineStream:
+    """Streams one segment's translation: no leading blanks, no line breaks (one line in, one line out)."""
+
+    def __init__(self, emit: TextCallback) -> None:
+        self.emit = emit
+        self.started = False
+
+    def __call__(self, piece: str) -> None:
+        piece = piece.replace("\n", " ")
+        if not self.started:
+            piece = piece.lstrip()
+            self.started = bool(piece)
+        if piece:
+            self.emit(piece)

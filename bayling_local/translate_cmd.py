@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from .config import GenerationConfig, RuntimeConfig, resolve
+from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
 from .errors import InputError, OutputError
 from .languages import Language, resolve_language
 from .textio import checked_lines, decode_utf8, read_input_file
-from .translate import SegmentResult
+from .translate import OneLineStream, SegmentResult
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _run_sequential(job: TranslateJob, translator, emit: Callable[[str], None]) 
     results: list[SegmentResult] = []
     stream_to_screen = job.stream and job.output is None and not job.as_json
     for line in job.lines:
-        on_text = _LineStream(emit) if stream_to_screen else None
+        on_text = OneLineStream(emit) if stream_to_screen else None
         result = translator.translate(line, on_text)
         results.append(result)
         if job.output is None:
@@ -97,22 +97,6 @@ def _run_batched(job: TranslateJob, translator, emit: Callable[[str], None]) -> 
             emit(_render(result, job.as_json, streamed=False))
 
     return translate_batched(translator, job.lines, job.parallel or 1, show)
-
-
-class _LineStream:
-    """Streams one segment's text: no leading blanks, no line breaks (one input line, one output line)."""
-
-    def __init__(self, emit: Callable[[str], None]) -> None:
-        self.emit = emit
-        self.started = False
-
-    def __call__(self, piece: str) -> None:
-        piece = piece.replace("\n", " ")
-        if not self.started:
-            piece = piece.lstrip()
-            self.started = bool(piece)
-        if piece:
-            self.emit(piece)
 
 
 def check_writable(path: Path) -> None:
@@ -247,25 +231,22 @@ def translate_command(
     """
     if output is not None:
         check_writable(output)
+    runtime, generation = resolve_run_settings(
+        model=model,
+        template=template,
+        threads=threads,
+        n_gpu_layers=n_gpu_layers,
+        ctx=ctx,
+        verbose=verbose,
+        temperature=temperature,
+        max_tokens=max_tokens,
+    )
     job = TranslateJob(
         lines=read_segments(text, input_file),
         target=resolve_language(target),
         source=resolve_language(source) if source else None,
-        runtime=resolve(
-            RuntimeConfig,
-            dict(
-                model=model,
-                template=template,
-                threads=threads,
-                n_gpu_layers=n_gpu_layers,
-                ctx=ctx,
-                verbose=verbose or None,
-            ),
-            "runtime",
-        ),
-        generation=resolve(
-            GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation"
-        ),
+        runtime=runtime,
+        generation=generation,
         output=output,
         as_json=as_json,
         stream=sys.stdout.isatty(),

@@ -108,7 +108,7 @@ def translate(
     post: Post,
 ) -> None:
     """Translate `text` line by line with the same Translator as `bayling-local translate`."""
-    from ..translate import Translator
+    from ..translate import OneLineStream, Translator
 
     translator = Translator(engine, target, source, generation)
     sink = Throttle(post, events.TranslationChunk)
@@ -120,7 +120,7 @@ def translate(
                 break
             if number:
                 sink("\n")
-            results.append(translator.translate(line, _LeadingBlanksRemoved(sink)))
+            results.append(translator.translate(line, OneLineStream(sink)))
     except Exception as exc:  # noqa: BLE001
         post(
             events.TaskFailed(
@@ -137,17 +137,3 @@ def translate(
             results, {"tokens": tokens, "seconds": seconds, "prompt_tokens": prompt_tokens}
         )
     )
-
-
-class _LeadingBlanksRemoved:
-    def __init__(self, sink: Callable[[str], None]) -> None:
-        self.sink = sink
-        self.started = False
-
-    def __call__(self, piece: str) -> None:
-        piece = piece.replace("\n", " ")
-        if not self.started:
-            piece = piece.lstrip()
-            self.started = bool(piece)
-        if piece:
-            self.sink(piece)
