@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .cli_options import hardware_options
 from .config import GenerationConfig, RuntimeConfig, resolve
 
 # Everyday sentences written for this benchmark (no test-set text is shipped).
@@ -178,11 +179,7 @@ def render_table(result: BenchResult) -> str:
     "--to", "target", default="fra_Latn", show_default=True, help="Target language of the translations."
 )
 @click.option("--parallel", type=click.IntRange(min=1), help="Batch width (default: as translate chooses).")
-@click.option("--threads", type=int, help="CPU threads (default: physical cores).")
-@click.option(
-    "--n-gpu-layers", type=int, help="Layers on the GPU (default: all when llama.cpp has GPU offload)."
-)
-@click.option("--ctx", type=int, help="Context size in tokens (default 4096).")
+@hardware_options()
 @click.option(
     "--gen-tokens",
     type=click.IntRange(min=1),

@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 import click
 
+from .cli_options import hardware_options
 from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
 
 
@@ -72,11 +73,7 @@ def run_tui(
 @click.option("--system", help="System prompt (plain mode; in the UI use the chat settings, F2).")
 @click.option("--temperature", type=float, help="Sampling temperature for new chats (default 0: greedy).")
 @click.option("--max-tokens", type=int, help="Most tokens per answer for new chats (default 512).")
-@click.option("--ctx", type=int, help="Context size in tokens for new chats (default 4096).")
-@click.option("--threads", type=int, help="CPU threads (default: physical cores).")
-@click.option(
-    "--n-gpu-layers", type=int, help="Layers on the GPU (default: all when llama.cpp has GPU offload)."
-)
+@hardware_options(ctx_help="Context size in tokens for new chats (default 4096).")
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def chat_command(
     plain: bool,

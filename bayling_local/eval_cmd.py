@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .cli_options import hardware_options
 from .config import GenerationConfig, RuntimeConfig, resolve
 from .evaluate import DirectionScore, ModelReport
 
@@ -129,9 +130,7 @@ def eval_group() -> None:
 )
 @click.option("--parallel", type=click.IntRange(min=1), help="Segments decoded at once.")
 @click.option("--max-tokens", type=int, help="Most tokens per sentence (default 512).")
-@click.option("--threads", type=int, help="CPU threads (default: physical cores).")
-@click.option("--n-gpu-layers", type=int, help="Layers on the GPU.")
-@click.option("--ctx", type=int, help="Context size in tokens (default 4096).")
+@hardware_options()
 def flores_command(
     data: Path,
     pairs: str,

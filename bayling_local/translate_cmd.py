@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .cli_options import hardware_options
 from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
 from .errors import InputError, OutputError
 from .languages import Language, resolve_language
@@ -197,11 +198,7 @@ def read_segments(text: str | None, input_file: Path | None) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per segment.")
 @click.option("--temperature", type=float, help="Sampling temperature (default 0: greedy).")
 @click.option("--max-tokens", type=int, help="Most tokens per segment (default 512).")
-@click.option("--threads", type=int, help="CPU threads (default: physical cores).")
-@click.option(
-    "--n-gpu-layers", type=int, help="Layers on the GPU (default: all when llama.cpp has GPU offload)."
-)
-@click.option("--ctx", type=int, help="Context size in tokens (default 4096).")
+@hardware_options()
 @click.option(
     "--parallel",
     type=click.IntRange(min=1),
