@@ -76,6 +76,8 @@ class _Sequence:
     """Prompt tokens not yet decoded; then the one sampled token to feed next."""
     generated: int = 0
     sampler: Any = None
+    sampled: bool = False
+    """Whether the prompt has been read and a first token drawn."""
 
 
 class BatchDecoder:
@@ -242,18 +244,26 @@ class BatchDecoder:
     # -- one decode step ------------------------------------------------------------------------------------
 
     def _step(self, sequences: Sequence[_Sequence]) -> list[tuple[_Sequence, str]]:
-        """Decode one batch (a token per generating sequence, prompt pieces for new ones); sample; stop."""
+        """Decode one batch (new prompts, or one token per generating sequence); sample; stop."""
+        # A new prompt is read alone, in a call of its own, exactly as the one-at-a-time path reads it:
+        # read together with other prompts or next to generated tokens, llama.cpp splits and lays out the
+        # work differently and a greedy line can change (docs/benchmarks.md, "greedy equality").
+        reading = [s for s in sequences if s.generated == 0 and not s.sampled]
+        batch = reading[:1] or list(sequences)
         takes: dict[int, int] = {}
         room = BATCH_TOKENS
-        # Generating sequences first (one token each), so new prompts never starve them.
-        for sequence in sorted(sequences, key=lambda s: len(s.todo)):
-            takes[sequence.slot] = min(len(sequence.todo), room)
-            room -= takes[sequence.slot]
+        for sequence in sorted(batch, key=lambda s: len(s.todo)):
+            # A prompt is read whole in one call, as the one-at-a-time path reads it.
+            take = len(sequence.todo) if len(sequence.todo) <= room else 0
+            if take == 0 and room == BATCH_TOKENS:
+                take = BATCH_TOKENS  # longer than a whole batch: pieces, as the one-at-a-time path does
+            takes[sequence.slot] = take
+            room -= take
         entries: list[tuple[int, int, int, bool]] = []
         wanting: list[tuple[_Sequence, int]] = []
         # In sequence-id order: with one KV stream per sequence, llama.cpp batches together only
         # sequences whose ids come in order; out of order, each would get a micro-batch of its own.
-        for sequence in sorted(sequences, key=lambda s: s.slot):
+        for sequence in sorted(batch, key=lambda s: s.slot):
             take = takes[sequence.slot]
             if take == 0:
                 continue
@@ -270,6 +280,7 @@ class BatchDecoder:
         self._decode()
         finished = []
         for sequence, row in wanting:
+            sequence.sampled = True
             reason = self._advance(sequence, self._sample(sequence, row))
             if reason is not None:
                 finished.append((sequence, reason))

@@ -35,6 +35,9 @@ class RuntimeConfig:
     """Prompt format: bayling, bayling3, gguf, fewshot; None chooses from the GGUF metadata and file name."""
     verbose: bool = False
     """Let llama.cpp print its own log to stderr."""
+    batch_invariant: bool = True
+    """CPU kernels whose per-row result does not depend on the batch, so a batched translation equals the
+    one-at-a-time one (greedy); false: llama.cpp's repacked kernels, faster prompts on Q4_0/Q4_K models."""
 
 
 @dataclass

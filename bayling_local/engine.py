@@ -20,6 +20,7 @@ from typing import Any
 from .config import GenerationConfig, RuntimeConfig
 from .errors import ContextOverflowError, ModelError
 from .gguf_check import check_gguf_file, describe_load_failure
+from .kernels import model_params, prefer_batch_invariant
 from .templates import Message, ModelFacts, PromptFormat, choose_format
 
 TextCallback = Callable[[str], None]
@@ -82,8 +83,6 @@ class Engine:
     ) -> None:
         path = Path(path)
         check_gguf_file(path)
-        import llama_cpp
-
         if not runtime.verbose:
             silence_llama_log()
         self.path = path
@@ -92,18 +91,10 @@ class Engine:
         self.n_gpu_layers = self._gpu_layers(runtime)
         self.threads = runtime.threads or default_threads()
         self._lock = threading.Lock()
+        prefer_batch_invariant(runtime.batch_invariant)
         try:
-            self.llm = llama_cpp.Llama(
-                str(path),
-                n_ctx=runtime.ctx,
-                n_batch=min(512, runtime.ctx),
-                n_threads=self.threads,
-                n_threads_batch=self.threads,
-                n_gpu_layers=self.n_gpu_layers,
-                # Full-size sliding-window cache, so chat turns can reuse it (Gemma 3 uses SWA layers).
-                swa_full=True,
-                verbose=runtime.verbose,
-            )
+            with model_params(repack=not runtime.batch_invariant):
+                self.llm = self._load(path, runtime)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(describe_load_failure(path, exc)) from exc
         self.n_ctx = self.llm.n_ctx()
@@ -112,6 +103,21 @@ class Engine:
         self.format: PromptFormat = choose_format(self.facts, runtime.template or template_hint)
         self.add_bos = self.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true"
         self._stop_ids = self._special_ids(self.format.stop_tokens)
+
+    def _load(self, path: Path, runtime: RuntimeConfig) -> Any:
+        import llama_cpp
+
+        return llama_cpp.Llama(
+            str(path),
+            n_ctx=runtime.ctx,
+            n_batch=min(512, runtime.ctx),
+            n_threads=self.threads,
+            n_threads_batch=self.threads,
+            n_gpu_layers=self.n_gpu_layers,
+            # Full-size sliding-window cache, so chat turns can reuse it (Gemma 3 uses SWA layers).
+            swa_full=True,
+            verbose=runtime.verbose,
+        )
 
     @staticmethod
     def _gpu_layers(runtime: RuntimeConfig) -> int:

@@ -56,10 +56,22 @@ def test_batched_greedy_matches_sequential_and_keeps_order(translator: Translato
     results = translate_batched(translator, SENTENCES, 3, lambda r: streamed.append(r.source), progress=False)
     assert [r.source for r in results] == SENTENCES
     assert streamed == SENTENCES
-    assert all(r.translation for r in results)
-    # Batched matrix products may round differently; on these short lines at most one may drift.
-    differing = sum(r.translation != e for r, e in zip(results, expected, strict=True))
-    assert differing <= 1
+    assert [r.translation for r in results] == expected
+
+
+def test_a_wide_batch_gives_the_one_at_a_time_lines(engine: Engine, flores_dir: Path) -> None:
+    """Eight and more rows per call switch llama.cpp to other kernels unless the engine keeps them
+    batch-invariant; before that, about 60% of these lines changed."""
+    from bayling_local.batch_translate import translate_batched
+
+    lines = (flores_dir / "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[:16]
+    translator = Translator(
+        engine, resolve_language("fra_Latn"), resolve_language("eng_Latn"), GenerationConfig(max_tokens=24)
+    )
+    expected = [translator.translate(line).translation for line in lines]
+    batched = [r.translation for r in translate_batched(translator, lines, 8, progress=False)]
+    # 1 of 200 FLORES lines still differed in benchmarks/batch_vs_sequential.py; allow that rate, no more.
+    assert sum(b != e for b, e in zip(batched, expected, strict=True)) <= 1
 
 
 def test_sampling_is_repeatable_with_a_seed(engine: Engine) -> None:
