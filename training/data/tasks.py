@@ -70,12 +70,22 @@ def _translation_instruction_lang(rng: random.Random, source: str, target: str) 
     return rng.choice(sorted(set(choices)))
 
 
+def _usable_pair(
+    row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
+) -> tuple[str, str] | None:
+    """A (source, target) pair of the row's languages whose texts pass the pair filter, or None."""
+    pair = draw_pair(row, rng, policy)
+    if pair is None or not ok(row.texts[pair[0]], row.texts[pair[1]]):
+        return None
+    return pair
+
+
 def translation(
     row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
 ) -> Example | None:
     """Plain translation between two languages of the row."""
-    pair = draw_pair(row, rng, policy)
-    if pair is None or not ok(row.texts[pair[0]], row.texts[pair[1]]):
+    pair = _usable_pair(row, rng, policy, ok)
+    if pair is None:
         return None
     source, target = pair
     lang = _translation_instruction_lang(rng, source, target)
@@ -95,8 +105,8 @@ def cross_lingual(
     row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
 ) -> Example | None:
     """A request in one language whose answer is in another language."""
-    pair = draw_pair(row, rng, policy)
-    if pair is None or not ok(row.texts[pair[0]], row.texts[pair[1]]):
+    pair = _usable_pair(row, rng, policy, ok)
+    if pair is None:
         return None
     source, target = pair
     # Prefer a request language different from both sides, so three languages meet in one example.
