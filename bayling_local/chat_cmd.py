@@ -7,8 +7,8 @@ from typing import BinaryIO
 
 import click
 
-from .cli_options import hardware_options
-from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
+from .cli_options import hardware_options, settings_from_flags
+from .config import GenerationConfig, RuntimeConfig
 
 
 def use_plain(plain: bool) -> bool:
@@ -94,16 +94,7 @@ def chat_command(
     Keys: Enter sends, Ctrl+J new line, Esc stops, Ctrl+T translation mode, F1 help, Ctrl+Q quit.
     Plain mode commands: /to LANG, /system TEXT, /clear, /save FILE, /exit.
     """
-    runtime, generation = resolve_run_settings(
-        model=model,
-        template=template,
-        threads=threads,
-        n_gpu_layers=n_gpu_layers,
-        ctx=ctx,
-        verbose=verbose,
-        temperature=temperature,
-        max_tokens=max_tokens,
-    )
+    runtime, generation = settings_from_flags()
     if use_plain(plain):
         run_plain_mode(runtime, generation, target, system)
     else:

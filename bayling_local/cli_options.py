@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
 import click
+
+from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -23,3 +26,10 @@ def hardware_options(ctx_help: str = "Context size in tokens (default 4096).") -
         return click.option("--threads", type=int, help="CPU threads (default: physical cores).")(command)
 
     return decorate
+
+
+def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:
+    """`resolve_run_settings` fed with the running command's flags of the same names (--model, --ctx, ...)."""
+    flags = click.get_current_context().params
+    names = inspect.signature(resolve_run_settings).parameters
+    return resolve_run_settings(**{name: flags[name] for name in names if name in flags})

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import hardware_options
-from .config import GenerationConfig, RuntimeConfig, resolve_run_settings
+from .cli_options import hardware_options, settings_from_flags
+from .config import GenerationConfig, RuntimeConfig
 from .errors import InputError, OutputError
 from .languages import Language, resolve_language
 from .textio import checked_lines, decode_utf8, read_input_file
@@ -228,16 +228,7 @@ def translate_command(
     """
     if output is not None:
         check_writable(output)
-    runtime, generation = resolve_run_settings(
-        model=model,
-        template=template,
-        threads=threads,
-        n_gpu_layers=n_gpu_layers,
-        ctx=ctx,
-        verbose=verbose,
-        temperature=temperature,
-        max_tokens=max_tokens,
-    )
+    runtime, generation = settings_from_flags()
     job = TranslateJob(
         lines=read_segments(text, input_file),
         target=resolve_language(target),
