@@ -80,6 +80,23 @@ def _usable_pair(
     return pair
 
 
+def _one_turn(
+    row: AlignedRow, rng: random.Random, kind: str, template: str, lang: str, pair: tuple[str, str]
+) -> Example:
+    """One request (a `template` phrased in `lang`) about the source text, answered by the target text."""
+    source, target = pair
+    prompt = fill(_template(rng, lang, template), lang, row.texts[source], source=source, target=target)
+    return Example(
+        (Turn("user", prompt), Turn("assistant", row.texts[target])),
+        kind,
+        source,
+        target,
+        lang,
+        row.id,
+        row.id,
+    )
+
+
 def translation(
     row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
 ) -> Example | None:
@@ -89,16 +106,7 @@ def translation(
         return None
     source, target = pair
     lang = _translation_instruction_lang(rng, source, target)
-    prompt = fill(_template(rng, lang, "translate"), lang, row.texts[source], source=source, target=target)
-    return Example(
-        (Turn("user", prompt), Turn("assistant", row.texts[target])),
-        "translation",
-        source,
-        target,
-        lang,
-        row.id,
-        row.id,
-    )
+    return _one_turn(row, rng, "translation", "translate", lang, pair)
 
 
 def cross_lingual(
@@ -112,16 +120,7 @@ def cross_lingual(
     # Prefer a request language different from both sides, so three languages meet in one example.
     langs = [c for c in TEMPLATE_LANGUAGES if c not in (source, target)]
     lang = rng.choice(langs)
-    prompt = fill(_template(rng, lang, "cross"), lang, row.texts[source], source=source, target=target)
-    return Example(
-        (Turn("user", prompt), Turn("assistant", row.texts[target])),
-        "cross_lingual",
-        source,
-        target,
-        lang,
-        row.id,
-        row.id,
-    )
+    return _one_turn(row, rng, "cross_lingual", "cross", lang, pair)
 
 
 def multi_turn(
