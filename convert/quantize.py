@@ -5,7 +5,6 @@ Only types that need no importance matrix are offered; the input must be an F32,
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bayling_local.errors import ConvertError
@@ -41,17 +40,9 @@ def check_quant_name(name: str) -> str:
 
 def quantize(src: Path, dst: Path, quant: str, threads: int | None = None) -> None:
     """Write `dst` as `src` quantized to `quant` by llama.cpp; raise ConvertError if it refuses."""
-    import ctypes
-
-    import llama_cpp
-
-    from bayling_local.engine import silence_llama_log
+    from bayling_local.llama.quantize import quantize_file
 
     key = check_quant_name(quant)
-    silence_llama_log()  # llama.cpp logs every tensor it quantizes; the progress line is ours
-    params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = getattr(llama_cpp, QUANT_TYPES[key])
-    params.nthread = threads if threads else (os.cpu_count() or 1)
-    status = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), ctypes.byref(params))
+    status = quantize_file(src, dst, QUANT_TYPES[key], threads)
     if status != 0 or not dst.is_file() or dst.stat().st_size == 0:
         raise ConvertError(f"llama.cpp could not quantize {src.name} to {key} (status {status})")

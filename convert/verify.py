@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bayling_local.errors import ConvertError
+from bayling_local.llama.logits import GgufRunner, gguf_tokenize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,17 +65,6 @@ def hf_tokenize(src: Path, texts: Sequence[str]) -> list[list[int]]:
     return [list(tokenizer(text)["input_ids"]) for text in texts]
 
 
-def gguf_tokenize(gguf_path: Path, texts: Sequence[str]) -> list[list[int]]:
-    """Token ids from llama.cpp on the GGUF's vocabulary alone (BOS added when the GGUF asks for it)."""
-    import llama_cpp
-
-    vocab = llama_cpp.Llama(model_path=str(gguf_path), vocab_only=True, verbose=False)
-    try:
-        return [vocab.tokenize(text.encode("utf-8"), add_bos=True, special=False) for text in texts]
-    finally:
-        vocab.close()
-
-
 def load_hf_model(src: Path, lora: Path | None = None) -> Any:
     """The fp32 transformers model, with the adapter merged by peft when given."""
     import torch
@@ -95,37 +85,6 @@ def hf_logits(model: Any, ids: Sequence[int]) -> np.ndarray:
     with torch.no_grad():
         output = model(torch.tensor([list(ids)]))
     return output.logits[0].float().numpy()
-
-
-class GgufRunner:
-    """llama.cpp on a GGUF, returning the logits of every position of a sequence."""
-
-    def __init__(self, gguf_path: Path, n_ctx: int = 512, threads: int | None = None) -> None:
-        import llama_cpp
-
-        self.n_ctx = n_ctx
-        self.llm = llama_cpp.Llama(
-            model_path=str(gguf_path),
-            n_ctx=n_ctx,
-            n_batch=n_ctx,
-            n_ubatch=n_ctx,
-            logits_all=True,
-            n_threads=threads,
-            # An F32 KV cache: the default F16 cache alone moves logits by ~1e-2, hiding conversion errors.
-            type_k=0,
-            type_v=0,
-            verbose=False,
-        )
-
-    def logits(self, ids: Sequence[int]) -> np.ndarray:
-        if len(ids) > self.n_ctx:
-            raise ValueError(f"{len(ids)} tokens do not fit the {self.n_ctx}-token context")
-        self.llm.reset()
-        self.llm.eval(list(ids))
-        return self.llm.scores[: len(ids)].copy()
-
-    def close(self) -> None:
-        self.llm.close()
 
 
 def compare_logits(expected: np.ndarray, actual: np.ndarray) -> tuple[int, int, float]:

@@ -10,7 +10,6 @@ Special tokens, add_bos and the chat template come from tokenizer_config.json an
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,8 +337,3 @@ def write_vocab(writer: Any, vocab: Vocab, chat_template: str | None) -> None:
         writer.add_add_space_prefix(vocab.add_space_prefix)
     if chat_template:
         writer.add_chat_template(chat_template)
-
-
-def describe(vocab: Vocab) -> str:
-    """One line for logs and the saved config."""
-    return json.dumps({"model": vocab.model, "pre": vocab.pre, "size": len(vocab.tokens), **vocab.special})

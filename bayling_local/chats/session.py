@@ -18,21 +18,17 @@ from .context import FittedPrompt, fit_conversation
 from .settings import ChatSettings
 
 if TYPE_CHECKING:
-    from ..engine import Engine, GenerationResult
+    from ..llama.protocol import EngineLike
+    from ..llama.requests import GenerationResult
 
-EngineLoader = Callable[[RuntimeConfig], "Engine"]
+EngineLoader = Callable[[RuntimeConfig], "EngineLike"]
 
 
-def default_loader(notices: list[str]) -> EngineLoader:
+def default_loader(runtime: RuntimeConfig) -> EngineLike:
     """Load models like `translate` does (store name, path, installed BayLing, else the built-in)."""
+    from ..loading import open_engine
 
-    def load(runtime: RuntimeConfig) -> Engine:
-        from ..translate_cmd import load_engine
-
-        engine: Engine = load_engine(runtime, notices)
-        return engine
-
-    return load
+    return open_engine(runtime)
 
 
 class EngineHolder:
@@ -42,17 +38,18 @@ class EngineHolder:
         self.loader = loader
         self._lock = threading.Lock()
         self._key: tuple[Any, ...] | None = None
-        self._engine: Engine | None = None
+        self._engine: EngineLike | None = None
+        self._notice: str | None = None
 
     @staticmethod
     def key(runtime: RuntimeConfig) -> tuple[Any, ...]:
         return (runtime.model, runtime.ctx, runtime.template, runtime.threads, runtime.n_gpu_layers)
 
-    def loaded(self, runtime: RuntimeConfig) -> Engine | None:
+    def loaded(self, runtime: RuntimeConfig) -> EngineLike | None:
         """The engine for `runtime` if it is already loaded."""
         return self._engine if self._key == self.key(runtime) else None
 
-    def get(self, runtime: RuntimeConfig) -> Engine:
+    def get(self, runtime: RuntimeConfig) -> EngineLike:
         """The engine for `runtime`, loading it (in the calling thread) if needed."""
         with self._lock:
             if self._engine is not None and self._key == self.key(runtime):
@@ -61,8 +58,13 @@ class EngineHolder:
             if old is not None:
                 old.close()  # free the old model's memory before loading another
             engine = self.loader(runtime)
-            self._engine, self._key = engine, self.key(runtime)
+            self._engine, self._key, self._notice = engine, self.key(runtime), engine.notice
             return engine
+
+    def take_notice(self) -> str | None:
+        """The loaded model's notice ("using the built-in model ..."), once per load."""
+        notice, self._notice = self._notice, None
+        return notice
 
     def close(self) -> None:
         with self._lock:
@@ -86,7 +88,7 @@ class ChatSession:
         )
         return system + list(self.history)
 
-    def fit(self, engine: Engine, generation: GenerationConfig) -> FittedPrompt:
+    def fit(self, engine: EngineLike, generation: GenerationConfig) -> FittedPrompt:
         """The prompt messages for the next answer; raises ContextOverflowError if even the last turn won't fit."""
 
         def count(messages: Sequence[Message]) -> int:
@@ -99,7 +101,7 @@ class ChatSession:
 
     def answer(
         self,
-        engine: Engine,
+        engine: EngineLike,
         generation: GenerationConfig,
         on_text: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,

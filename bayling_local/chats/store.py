@@ -233,9 +233,6 @@ class ChatStore:
         )
         return [StoredMessage(*row) for row in rows]
 
-    def clear_messages(self, chat_id: int) -> None:
-        self._write("DELETE FROM messages WHERE chat_id = ?", (chat_id,))
-
     # Preferences
 
     def get_pref(self, key: str, default: str | None = None) -> str | None:

@@ -97,7 +97,7 @@ def _storage_folder(settings: HubSettings, repo_id: str) -> Path:
 def _transport_errors() -> tuple[type[BaseException], ...]:
     """Network failures of the HTTP client huggingface_hub uses (httpx2 in 2.x, httpx before)."""
     try:
-        import httpx2 as client  # type: ignore[import-not-found]
+        import httpx2 as client
     except ImportError:  # pragma: no cover - older huggingface_hub
         import httpx as client  # type: ignore[no-redef]
     from huggingface_hub.errors import OfflineModeIsEnabled
@@ -279,7 +279,7 @@ def _write_ref(storage: Path, revision: str, commit: str) -> None:
 def _silent_tqdm() -> Any:
     from tqdm.auto import tqdm
 
-    class SilentTqdm(tqdm):  # type: ignore[misc, type-arg]
+    class SilentTqdm(tqdm):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["disable"] = True
             super().__init__(*args, **kwargs)

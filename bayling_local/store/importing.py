@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BaylingError, InputError, UsageError
+from ..llama.gguf import read_info
 from ..templates import FORMAT_NAMES
 from . import register
 from .download import sha256_of
 from .names import check_name
 from .registry import StoredModel
-from .show import read_info
 
 
 @dataclass

@@ -266,7 +266,7 @@ def _named_source(snapshot: download.Snapshot, settings: download.HubSettings, s
 
 def _check_converted(path: Path) -> None:
     """A conversion counts as verified when its output parses as a GGUF with tensors and an architecture."""
-    from .show import read_info
+    from ..llama.gguf import read_info
 
     info = read_info(path)
     if info.tensor_count == 0 or not info.architecture:

@@ -20,7 +20,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import atomic_path, atomic_write
 from ..errors import StoreError
-from ..gguf_check import check_gguf_file
+from ..llama.gguf import check_gguf_file
 from .names import check_file_name, model_folder
 from .registry import MANIFEST, StoredModel, lookup
 

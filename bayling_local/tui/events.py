@@ -1,15 +1,16 @@
-"""Messages that worker threads post to the app (post_message is thread-safe)."""
+"""Messages between the parts of the app: worker threads post them (post_message is thread-safe), and the
+panes post `UsageChanged` to the app, which owns the status bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from ..chats.context import FittedPrompt
-    from ..engine import GenerationResult
-    from ..translate import SegmentResult
+    from ..llama.requests import GenerationResult
+    from ..translation.translator import SegmentResult
 
 
 class ModelLoading(Message):
@@ -19,9 +20,9 @@ class ModelLoading(Message):
 
 
 class ModelReady(Message):
-    def __init__(self, name: str, n_ctx: int, seconds: float, notices: list[str]) -> None:
+    def __init__(self, name: str, n_ctx: int, seconds: float, notice: str | None) -> None:
         super().__init__()
-        self.name, self.n_ctx, self.seconds, self.notices = name, n_ctx, seconds, notices
+        self.name, self.n_ctx, self.seconds, self.notice = name, n_ctx, seconds, notice
 
 
 class ModelFailed(Message):
@@ -59,6 +60,19 @@ class TranslationChunk(Message):
 
 
 class TranslationDone(Message):
-    def __init__(self, results: list[SegmentResult], stats: dict[str, Any]) -> None:
+    """Every released segment (with `stopped`, the interrupted one last, its partial text kept)."""
+
+    def __init__(
+        self, results: list[SegmentResult], tokens: int, seconds: float, prompt_tokens: int, stopped: bool
+    ) -> None:
         super().__init__()
-        self.results, self.stats = results, stats
+        self.results, self.tokens, self.seconds = results, tokens, seconds
+        self.prompt_tokens, self.stopped = prompt_tokens, stopped
+
+
+class UsageChanged(Message):
+    """A pane finished generating: its speed and how much of the context it used, for the status bar."""
+
+    def __init__(self, tokens_per_second: float | None, used: int | None) -> None:
+        super().__init__()
+        self.tokens_per_second, self.used = tokens_per_second, used

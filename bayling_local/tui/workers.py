@@ -1,7 +1,8 @@
-"""Work done in worker threads: loading a model, answering, translating. Results go back as messages.
+"""Work the panes do in worker threads: answering and translating. Results go back as messages.
 
 Streamed text is batched: at most one message per THROTTLE_SECONDS, so a fast model (or a long answer) never
-floods the UI with one message per token.
+floods the UI with one message per token. Both paths go through the model's scheduler, and both take one
+cancel event that stops the request within one decode step (Esc), keeping what was produced.
 """
 
 from __future__ import annotations
@@ -9,18 +10,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..chats import ChatSession, EngineHolder
-from ..config import GenerationConfig, RuntimeConfig
+from ..chats import ChatSession
+from ..config import GenerationConfig
 from ..errors import BaylingError
+from ..languages import Language
+from ..llama.protocol import EngineLike
+from ..translation.batch import translate_segments
+from ..translation.translator import OneLineStream, Translator
 from . import events
-
-if TYPE_CHECKING:
-    from ..engine import Engine
-    from ..languages import Language
 
 THROTTLE_SECONDS = 0.05
 Post = Callable[[Message], object]
@@ -47,35 +47,15 @@ class Throttle:
             self.pending.clear()
 
 
-def load_model(
-    engines: EngineHolder, runtime: RuntimeConfig, post: Post, notices: list[str]
-) -> Engine | None:
-    """The engine for `runtime`, loading it if needed; None (and a ModelFailed message) if it cannot load."""
-    engine = engines.loaded(runtime)
-    if engine is not None:
-        return engine
-    post(
-        events.ModelLoading(f"Loading {runtime.model or 'the default model'} (context {runtime.ctx} tokens)…")
-    )
-    started = time.perf_counter()
-    try:
-        engine = engines.get(runtime)
-    except BaylingError as exc:
-        post(events.ModelFailed(str(exc)))
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure must reach the user, and the app must go on
-        post(events.ModelFailed(f"{type(exc).__name__}: {exc}"))
-        return None
-    shown = list(notices)
-    notices.clear()
-    post(events.ModelReady(engine.name, engine.n_ctx, time.perf_counter() - started, shown))
-    return engine
+def failure(exc: Exception) -> str:
+    """What to tell the user: our own errors are written for them; anything else gets its type."""
+    return str(exc) if isinstance(exc, BaylingError) else f"{type(exc).__name__}: {exc}"
 
 
 def answer(
     chat_id: int,
     session: ChatSession,
-    engine: Engine,
+    engine: EngineLike,
     generation: GenerationConfig,
     cancel: threading.Event,
     post: Post,
@@ -85,21 +65,35 @@ def answer(
     before = session.dropped
     try:
         result, fitted = session.answer(engine, generation, on_text=sink, cancel=cancel)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - the app must go on
         if session.history and session.history[-1].role == "user":
             session.history.pop()  # unanswered: the next send retries it
-        post(
-            events.TaskFailed(
-                "answer", str(exc) if isinstance(exc, BaylingError) else f"{type(exc).__name__}: {exc}"
-            )
-        )
+        post(events.TaskFailed("answer", failure(exc)))
         return
     sink.flush()
     post(events.AnswerDone(chat_id, result, fitted, before))
 
 
+class LineStream:
+    """Joins the streamed segments of a multi-line text into one text: a line break between lines, and each
+    line's translation kept on one line (like `bayling-local translate` writes it)."""
+
+    def __init__(self, emit: Callable[[str], None]) -> None:
+        self.emit = emit
+        self.line = 0
+        self.stream = OneLineStream(emit)
+
+    def __call__(self, index: int, piece: str) -> None:
+        # Segments are released in input order; blank lines stream nothing, so catch up with their breaks.
+        while self.line < index:
+            self.emit("\n")
+            self.line += 1
+            self.stream = OneLineStream(self.emit)
+        self.stream(piece)
+
+
 def translate(
-    engine: Engine,
+    engine: EngineLike,
     text: str,
     source: Language | None,
     target: Language,
@@ -107,33 +101,29 @@ def translate(
     cancel: threading.Event,
     post: Post,
 ) -> None:
-    """Translate `text` line by line with the same Translator as `bayling-local translate`."""
-    from ..translate import OneLineStream, Translator
+    """Translate `text`, one segment per line, in one call to the translation core so the lines batch.
 
+    Streams TranslationChunk messages, then posts TranslationDone (also when stopped) or TaskFailed.
+    """
     translator = Translator(engine, target, source, generation)
     sink = Throttle(post, events.TranslationChunk)
-    results = []
     started = time.perf_counter()
+    lines = text.split("\n")
     try:
-        for number, line in enumerate(text.split("\n")):
-            if cancel.is_set():
-                break
-            if number:
-                sink("\n")
-            results.append(translator.translate(line, OneLineStream(sink)))
-    except Exception as exc:  # noqa: BLE001
-        post(
-            events.TaskFailed(
-                "translation", str(exc) if isinstance(exc, BaylingError) else f"{type(exc).__name__}: {exc}"
-            )
+        results = translate_segments(
+            translator, lines, on_piece=LineStream(sink), cancel=cancel, progress=False
         )
+    except Exception as exc:  # noqa: BLE001 - the app must go on
+        post(events.TaskFailed("translation", failure(exc)))
         return
     sink.flush()
-    tokens = sum(r.completion_tokens for r in results)
-    seconds = time.perf_counter() - started
-    prompt_tokens = max((r.prompt_tokens for r in results), default=0)
     post(
         events.TranslationDone(
-            results, {"tokens": tokens, "seconds": seconds, "prompt_tokens": prompt_tokens}
+            results,
+            tokens=sum(r.completion_tokens for r in results),
+            seconds=time.perf_counter() - started,
+            prompt_tokens=max((r.prompt_tokens for r in results), default=0),
+            # Stopped mid-line (that line is marked), or between two lines (the rest is missing).
+            stopped=len(results) < len(lines) or any(r.cancelled for r in results),
         )
     )

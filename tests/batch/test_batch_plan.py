@@ -1,52 +1,156 @@
-"""Pure parts of the batch engine: ordering, context sizing, prefix arithmetic, default width."""
+"""Pure parts of the scheduler and the translation core: ordering, context sizing, prefixes, default width."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
-from bayling_local.batch import BatchRequest, sequence_context
-from bayling_local.batch_translate import _common_length, _InOrder, default_parallel
-from bayling_local.translate import SegmentResult
+from bayling_local.config import GenerationConfig
+from bayling_local.languages import resolve_language
+from bayling_local.llama.requests import GenerationResult, Handle, Request, Sampling, common_length
+from bayling_local.llama.runtime import default_slots
+from bayling_local.llama.scheduler import MIN_SEQUENCE_CELLS, sequence_cells
+from bayling_local.templates import FEWSHOT, PromptFormat
+from bayling_local.translation.batch import translate_segments
+from bayling_local.translation.translator import SegmentResult, Translator
 
 
-def _result(text: str) -> SegmentResult:
-    return SegmentResult(
-        source=text, translation=text.upper(), source_language=None, target_language="fra_Latn", model="m"
-    )
+class HeldEngine:
+    """An engine whose requests finish only when the test says so (to order completions by hand)."""
+
+    name = "held"
+    n_ctx = 4096
+    format: PromptFormat = FEWSHOT
+    notice: str | None = None
+    slots = 4
+
+    def __init__(self) -> None:
+        self.handles: list[Handle] = []
+        self.submitted = threading.Event()
+
+    def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
+        return [len(word) for word in text.split()] or [0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def request(
+        self,
+        tokens: list[int],
+        generation: GenerationConfig,
+        *,
+        max_tokens: int | None = None,
+        stop_strings: Sequence[str] = (),
+        shared: int = 0,
+        seed_offset: int = 0,
+        cancel: threading.Event | None = None,
+    ) -> Request:
+        return Request(tokens, max_tokens or 16, cancel=cancel or threading.Event())
+
+    def submit(self, request: Request) -> Handle:
+        handle = Handle(request)
+        self.handles.append(handle)
+        self.submitted.set()
+        return handle
+
+    def generate(self, *args: object, **kwargs: object) -> GenerationResult:
+        raise AssertionError("translation goes through submit()")
+
+    chat = generate
+
+    def close(self) -> None:
+        pass
+
+    def finish(self, index: int, text: str) -> None:
+        self.handles[index].push(text)
+        self.handles[index].finish(GenerationResult(text, 5, 1, 0.01, 0.01, "stop"))
 
 
 def test_results_are_released_in_input_order_as_soon_as_possible() -> None:
+    engine = HeldEngine()
+    translator = translator_for(engine)
     released: list[str] = []
-    slots: list[SegmentResult | None] = [None, None, None, None]
-    order = _InOrder(slots, lambda r: released.append(r.source))
-    order.put(2, _result("c"))
+    worker = threading.Thread(
+        target=translate_segments,
+        args=(translator, ["a", "b", "c", "d"]),
+        kwargs={"on_result": lambda r: released.append(r.translation)},
+    )
+    worker.start()
+    while len(engine.handles) < 4:
+        time.sleep(0.01)
+    engine.finish(2, "C")
+    time.sleep(0.05)
     assert released == []
-    order.put(0, _result("a"))
-    assert released == ["a"]
-    order.put(1, _result("b"))
-    assert released == ["a", "b", "c"]
-    order.put(3, _result("d"))
-    assert released == ["a", "b", "c", "d"]
+    engine.finish(0, "A")
+    _wait_for(lambda: released == ["A"])
+    engine.finish(1, "B")
+    _wait_for(lambda: released == ["A", "B", "C"])
+    engine.finish(3, "D")
+    worker.join(timeout=5)
+    assert released == ["A", "B", "C", "D"]
 
 
-def test_sequence_context_covers_longest_prompt_and_answer_in_256_steps() -> None:
-    requests = [BatchRequest([1] * 100, 60, 40), BatchRequest([1] * 30, 20, 300)]
-    size = sequence_context(requests)
-    assert size % 256 == 0
-    assert size >= 100 + 300
+def test_cancelling_stops_the_segments_not_yet_released() -> None:
+    engine = HeldEngine()
+    translator = translator_for(engine)
+    cancel = threading.Event()
+    results: list[SegmentResult] = []
+    worker = threading.Thread(
+        target=lambda: results.extend(translate_segments(translator, ["a", "b", "c"], cancel=cancel))
+    )
+    worker.start()
+    while len(engine.handles) < 3:
+        time.sleep(0.01)
+    engine.finish(0, "A")
+    cancel.set()
+    assert all(h.cancelled for h in engine.handles)  # one event for the whole job
+    engine.handles[1].finish(GenerationResult("B", 5, 1, 0.01, 0.01, "cancelled"))
+    worker.join(timeout=5)
+    assert [r.translation for r in results] == ["A", "B"]
+    assert results[-1].cancelled
+
+
+def translator_for(engine: HeldEngine) -> Translator:
+    return Translator(engine, resolve_language("fra_Latn"), resolve_language("eng_Latn"))
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+def test_sequence_cells_double_from_the_minimum_and_stop_at_the_context() -> None:
+    assert sequence_cells(10, 4096) == MIN_SEQUENCE_CELLS
+    assert sequence_cells(MIN_SEQUENCE_CELLS + 1, 4096) == 2 * MIN_SEQUENCE_CELLS
+    assert sequence_cells(3000, 4096) == 4096
+    assert sequence_cells(3000, 3000) == 3072  # llama.cpp sizes contexts in steps of 256
 
 
 def test_common_length_stops_at_first_difference() -> None:
-    assert _common_length([1, 2, 3, 4], [1, 2, 9]) == 2
-    assert _common_length([], [1]) == 0
+    def common(a: Sequence[int], b: Sequence[int]) -> int:
+        return common_length(a, b)
+
+    assert common([1, 2, 3, 4], [1, 2, 9]) == 2
+    assert common([], [1]) == 0
 
 
-def test_default_parallel_is_wider_for_small_models(tmp_path: Path) -> None:
+def test_sampling_seeds_differ_per_request_but_repeat() -> None:
+    generation = GenerationConfig(temperature=0.7, seed=5)
+    assert Sampling.from_generation(generation, 3).seed == 8
+    assert Sampling.from_generation(generation, 3) == Sampling.from_generation(generation, 3)
+    assert Sampling.from_generation(GenerationConfig()).greedy
+
+
+def test_default_slots_are_wider_for_small_models(tmp_path: Path) -> None:
     small, large = tmp_path / "small.gguf", tmp_path / "large.gguf"
     small.write_bytes(b"x" * 1000)
     with open(large, "wb") as handle:
         handle.truncate(8 * 10**9)  # sparse: no disk used
-    cpu = dict(n_gpu_layers=0, threads=2)
-    assert default_parallel(SimpleNamespace(path=small, **cpu)) == 8  # type: ignore[arg-type]
-    assert default_parallel(SimpleNamespace(path=large, **cpu)) == 2  # type: ignore[arg-type]
+    assert default_slots(small, threads=2, gpu=False) == 8
+    assert default_slots(large, threads=2, gpu=False) == 2
+    assert default_slots(small, threads=8, gpu=False) == 16
+    assert default_slots(large, threads=2, gpu=True) == 16

@@ -163,7 +163,9 @@ def test_resolve_outtype_rules() -> None:
 def test_bf16_intermediate_quantizes_to_q4_k_m_that_generates(llama3_bf16_dir: Path, tmp_path: Path) -> None:
     """auto -> BF16 intermediate -> llama_model_quantize -> Q4_K_M, which loads and generates."""
     import gguf
-    import llama_cpp
+
+    from bayling_local.config import GenerationConfig, RuntimeConfig
+    from bayling_local.llama.engine import Engine
 
     out = tmp_path / "tiny.Q4_K_M.gguf"
     result = convert_quietly(llama3_bf16_dir, out, quant="q4_k_m")
@@ -171,13 +173,13 @@ def test_bf16_intermediate_quantizes_to_q4_k_m_that_generates(llama3_bf16_dir: P
     assert _file_type(out) == gguf.LlamaFileType.MOSTLY_Q4_K_M
     assert "Q4_K" in {t for t, _ in _types(out).values()}
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name, out.name + ".config.json"]
-    llm = llama_cpp.Llama(model_path=str(out), n_ctx=128, n_threads=2, verbose=False)
+    engine = Engine(out, RuntimeConfig(ctx=128, threads=2, template="fewshot"))
     try:
-        completion = llm.create_completion("The weather today", max_tokens=8, temperature=0.0)
+        completion = engine.generate("The weather today", GenerationConfig(max_tokens=8))
     finally:
-        llm.close()
-    assert completion["usage"]["completion_tokens"] > 0  # type: ignore[index]
-    assert completion["choices"][0]["text"]  # type: ignore[index]
+        engine.close()
+    assert completion.completion_tokens > 0
+    assert completion.text
 
 
 def test_cli_defaults_to_auto_and_says_what_it_wrote(llama3_bf16_dir: Path, tmp_path: Path) -> None:

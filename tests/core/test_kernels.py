@@ -6,18 +6,16 @@ import os
 
 import pytest
 
-from bayling_local import kernels
+from bayling_local.llama import kernels
 
 
-def test_loading_without_repacking_changes_the_defaults_only_while_loading() -> None:
-    import llama_cpp.llama_cpp as raw
+def test_loading_without_repacking_reaches_the_model_parameters_only() -> None:
+    import llama_cpp
 
-    assert raw.llama_model_default_params().use_extra_bufts
-    with kernels.model_params(repack=False):
-        assert not raw.llama_model_default_params().use_extra_bufts
-    assert raw.llama_model_default_params().use_extra_bufts
-    with kernels.model_params(repack=True):
-        assert raw.llama_model_default_params().use_extra_bufts
+    assert not kernels.model_load_params(n_gpu_layers=0, repack=False).use_extra_bufts
+    assert kernels.model_load_params(n_gpu_layers=0, repack=True).use_extra_bufts
+    assert kernels.model_load_params(n_gpu_layers=3, repack=False).n_gpu_layers == 3
+    assert llama_cpp.llama_model_default_params().use_extra_bufts  # llama.cpp's own defaults untouched
 
 
 def test_tiled_kernel_is_switched_off_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:

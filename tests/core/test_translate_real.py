@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,14 @@ from click.testing import CliRunner
 
 from bayling_local.cli import cli
 from bayling_local.config import GenerationConfig, RuntimeConfig
+from bayling_local.llama.engine import Engine
 from bayling_local.templates import Message
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def engine(builtin_model_path: Path):  # type: ignore[no-untyped-def]
-    from bayling_local.engine import Engine
-
+def engine(builtin_model_path: Path) -> Iterator[Engine]:
     loaded = Engine(builtin_model_path, RuntimeConfig(ctx=2048))
     yield loaded
     loaded.close()
@@ -65,7 +65,7 @@ def test_stdin_and_json_output() -> None:
     assert record["model"]
 
 
-def test_engine_streams_the_same_text_it_returns(engine) -> None:  # type: ignore[no-untyped-def]
+def test_engine_streams_the_same_text_it_returns(engine: Engine) -> None:
     pieces: list[str] = []
     result = engine.generate(
         "The capital of France is", GenerationConfig(max_tokens=12), on_text=pieces.append
@@ -75,34 +75,28 @@ def test_engine_streams_the_same_text_it_returns(engine) -> None:  # type: ignor
     assert result.stop_reason in {"stop", "length"}
 
 
-def test_stop_string_ends_generation(engine) -> None:  # type: ignore[no-untyped-def]
+def test_stop_string_ends_generation(engine: Engine) -> None:
     prompt = "English: Hello\nFrench: Bonjour\nEnglish: Thank you\nFrench:"
     result = engine.generate(prompt, GenerationConfig(max_tokens=40), stop_strings=("\n",))
     assert "\n" not in result.text.strip()
     assert result.stop_reason == "stop"
 
 
-def test_chat_turns_reuse_the_cache(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_chat_turns_reuse_the_cache(engine: Engine) -> None:
     history = [Message("user", "Name a color.")]
     first = engine.chat(history, GenerationConfig(max_tokens=8))
     history += [Message("assistant", first.text), Message("user", "Name another one.")]
-    evaluated: list[int] = []
-    real_eval = engine.llm.eval
-
-    def counting_eval(tokens):  # type: ignore[no-untyped-def]
-        evaluated.append(len(tokens))
-        return real_eval(tokens)
-
-    monkeypatch.setattr(engine.llm, "eval", counting_eval)
+    before = engine.scheduler.prompt_tokens_read
     second = engine.chat(history, GenerationConfig(max_tokens=8))
+    evaluated = engine.scheduler.prompt_tokens_read - before
     # Only the part after the shared prefix is read again, not the whole conversation.
-    assert evaluated[0] < second.prompt_tokens - first.prompt_tokens + 2
+    assert evaluated < second.prompt_tokens - first.prompt_tokens + 2
     assert second.text
 
 
-def test_greedy_translation_is_deterministic(engine) -> None:  # type: ignore[no-untyped-def]
+def test_greedy_translation_is_deterministic(engine: Engine) -> None:
     from bayling_local.languages import resolve_language
-    from bayling_local.translate import Translator
+    from bayling_local.translation.translator import Translator
 
     translator = Translator(engine, resolve_language("fr"), resolve_language("en"))
     first = translator.translate("I have two brothers.")

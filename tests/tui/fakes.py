@@ -1,24 +1,29 @@
-"""A fake engine with the surface the chat code uses (chat, generate, count_tokens, n_ctx, format, name).
+"""A fake engine implementing `EngineLike` (mypy checks it against the Protocol, see `as_engine`).
 
-It streams canned text word by word with tiny delays, honours the cancel event, and counts one token per word,
-so tests can fill the context on purpose.
+Requests are real `Request`s and come back as real `Handle`s, fed by a small thread that pushes canned text
+word by word with a delay and stops when the request's cancel event is set, like the scheduler does within a
+decode step. One token per word, so tests can fill the context on purpose.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.engine import GenerationResult
 from bayling_local.errors import ModelError
+from bayling_local.llama.protocol import EngineLike
+from bayling_local.llama.requests import GenerationResult, Handle, Request, Sampling
 from bayling_local.templates import FEWSHOT, Message, PromptFormat
 
 DEFAULT_ANSWER = "Hello! **Bonjour** is French for *good morning*."
 
 
 class FakeEngine:
+    """Chat requests answer `answer`; every other request (translation) answers `translation`."""
+
     def __init__(
         self,
         answer: str = DEFAULT_ANSWER,
@@ -26,32 +31,81 @@ class FakeEngine:
         delay: float = 0.002,
         translation: str = "Bonjour le monde",
         fixed_seconds: float | None = None,
+        slots: int = 4,
     ) -> None:
         self.name = "fake-model"
         self.n_ctx = n_ctx
         self.format: PromptFormat = FEWSHOT
+        self.notice: str | None = None
         self.answer = answer
         self.translation = translation
         self.delay = delay
+        """Seconds between two words."""
         self.fixed_seconds = fixed_seconds
         """Report this duration instead of the real one (stable tokens/s for snapshots)."""
+        self._slots = slots
         self.prompts: list[list[Message]] = []
+        """The messages of every chat request."""
+        self.results: list[GenerationResult] = []
+        """What every request produced, in the order they finished."""
         self.closed = False
+
+    @property
+    def slots(self) -> int:
+        return self._slots
+
+    def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
+        """One token per word: the same word always gets the same id, so shared prefixes are found."""
+        return [zlib.crc32(word.encode()) for word in text.split()]
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def chat(
+    def request(
         self,
-        messages: Sequence[Message],
+        tokens: list[int],
         generation: GenerationConfig,
         *,
-        on_text: Callable[[str], None] | None = None,
+        max_tokens: int | None = None,
+        stop_strings: Sequence[str] = (),
+        shared: int = 0,
+        seed_offset: int = 0,
         cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        self.prompts.append(list(messages))
-        prompt_tokens = self.count_tokens(self.format.render(list(messages), True))
-        return self._stream(self.answer, prompt_tokens, generation.max_tokens, on_text, cancel)
+    ) -> Request:
+        limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
+        return Request(
+            tokens=tokens,
+            max_tokens=max(1, limit),
+            stop_strings=tuple(stop_strings),
+            shared=shared,
+            sampling=Sampling.from_generation(generation, seed_offset),
+            cancel=cancel or threading.Event(),
+        )
+
+    def submit(self, request: Request, text: str | None = None) -> Handle:
+        """Start producing `text` (default: the canned translation) for `request` in a thread."""
+        handle = Handle(request)
+        canned = " " + self.translation if text is None else text
+        threading.Thread(target=self._produce, args=(handle, canned), daemon=True).start()
+        return handle
+
+    def _produce(self, handle: Handle, text: str) -> None:
+        request = handle.request
+        started = time.perf_counter()
+        produced: list[str] = []
+        reason = "stop"
+        for index, word in enumerate(text.split(" ")[: request.max_tokens]):
+            if request.cancel.is_set():
+                reason = "cancelled"
+                break
+            piece = word if index == 0 else " " + word
+            produced.append(piece)
+            handle.push(piece)
+            time.sleep(self.delay)
+        seconds = self.fixed_seconds if self.fixed_seconds is not None else time.perf_counter() - started
+        result = GenerationResult("".join(produced), len(request.tokens), len(produced), seconds, 0.0, reason)
+        self.results.append(result)
+        handle.finish(result)
 
     def generate(
         self,
@@ -63,36 +117,31 @@ class FakeEngine:
         max_tokens: int | None = None,
         cancel: threading.Event | None = None,
     ) -> GenerationResult:
-        return self._stream(
-            " " + self.translation, self.count_tokens(prompt), max_tokens or 512, on_text, cancel
+        request = self.request(
+            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
         )
+        return self.submit(request).stream(on_text)
 
-    def _stream(
+    def chat(
         self,
-        text: str,
-        prompt_tokens: int,
-        limit: int,
-        on_text: Callable[[str], None] | None,
-        cancel: threading.Event | None,
+        messages: Sequence[Message],
+        generation: GenerationConfig,
+        *,
+        on_text: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> GenerationResult:
-        started = time.perf_counter()
-        words = text.split(" ")
-        produced: list[str] = []
-        reason = "stop"
-        for index, word in enumerate(words[:limit]):
-            if cancel is not None and cancel.is_set():
-                reason = "cancelled"
-                break
-            piece = word if index == 0 else " " + word
-            produced.append(piece)
-            if on_text is not None:
-                on_text(piece)
-            time.sleep(self.delay)
-        seconds = self.fixed_seconds if self.fixed_seconds is not None else time.perf_counter() - started
-        return GenerationResult("".join(produced), prompt_tokens, len(produced), seconds, 0.0, reason)
+        self.prompts.append(list(messages))
+        tokens = self.tokenize(self.format.render(list(messages), True))
+        request = self.request(tokens, generation, cancel=cancel)
+        return self.submit(request, self.answer).stream(on_text)
 
     def close(self) -> None:
         self.closed = True
+
+
+def as_engine(engine: FakeEngine) -> EngineLike:
+    """Never called for its value: mypy checks here that FakeEngine matches the real interface."""
+    return engine
 
 
 class FakeLoader:

@@ -282,3 +282,17 @@ async def test_chats_survive_a_restart(make_app: MakeApp) -> None:
         await settle(again, pilot)
         sidebar = again.query_one(ListView)
         assert [str(item.query_one("Label").render()) for item in sidebar.children] == ["Remember me"]
+
+
+async def test_model_notice_is_shown_once_when_the_model_is_ready(make_app: MakeApp) -> None:
+    engine = FakeEngine(answer="Sure.", delay=0)
+    engine.notice = "Using the built-in demo model"
+    app = make_app(engine)
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        await send(app, pilot, "Hi")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")  # asks for the (already loaded) model again
+        await settle(app, pilot)
+        shown = [message for _, message in notifications(app) if "built-in demo model" in message]
+        assert shown == ["Using the built-in demo model"]

@@ -93,3 +93,27 @@ async def test_multi_line_source_translates_line_by_line(make_app: MakeApp) -> N
         assert panel.translation == "Hallo\n\nHallo"
         await pilot.press("f3")
         assert app.clipboard == "Hallo\n\nHallo"
+
+
+LONG_TRANSLATION = " ".join(f"mot{n}" for n in range(300))
+PARAGRAPH = " ".join(["The committee met on a grey morning and talked about the old bridge for hours."] * 6)
+
+
+async def test_escape_stops_a_long_paragraph_mid_generation(make_app: MakeApp) -> None:
+    engine = FakeEngine(translation=LONG_TRANSLATION, delay=0.02)  # about 6 s if nothing stops it
+    app = make_app(engine, translate=True, target="fra_Latn")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text(PARAGRAPH)  # one line: one segment, one request
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        assert app.busy and panel.translation.startswith("mot0")  # streaming
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.busy
+        assert panel.translation.startswith("mot0") and len(panel.translation) < len(LONG_TRANSLATION)
+        assert "Stopped" in str(panel.query_one("#translate-info").render())
+        stopped = engine.results[-1]
+        assert stopped.stop_reason == "cancelled"
+        assert stopped.completion_tokens < len(LONG_TRANSLATION.split())  # the fake saw the cancel

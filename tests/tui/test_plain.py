@@ -17,7 +17,7 @@ from .fakes import FakeEngine, FakeLoader
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeLoader:
     loader = FakeLoader(FakeEngine(answer="Paris is the capital.", delay=0))
-    monkeypatch.setattr(chats, "default_loader", lambda notices: loader)
+    monkeypatch.setattr(chats, "default_loader", loader)
     return loader
 
 
@@ -71,9 +71,7 @@ def test_errors_are_one_line_and_the_repl_goes_on(fake: FakeLoader) -> None:
 
 
 def test_model_that_fails_to_load_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        chats, "default_loader", lambda notices: FakeLoader(fail="broken.gguf is not a GGUF file")
-    )
+    monkeypatch.setattr(chats, "default_loader", FakeLoader(fail="broken.gguf is not a GGUF file"))
     stdout, stderr, code = run("Hi\n")
     assert "Error: broken.gguf is not a GGUF file" in stderr
     assert stdout == ""

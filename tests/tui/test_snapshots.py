@@ -54,8 +54,7 @@ def test_translation_screen(make_app: MakeApp, snap_compare, monkeypatch) -> Non
         steady(pilot)
         await pilot.pause()
 
-    app = make_app(engine(), translate=True, target="fra_Latn")
-    app.source_language = None
+    app = make_app(engine(), translate=True, target="fra_Latn")  # a fresh database: source auto-detected
     assert snap_compare(app, terminal_size=SIZE, run_before=translate)
 
 

@@ -30,6 +30,3 @@ class ChatList(ListView):
         # Arriving with Tab on a list with nothing highlighted: highlight the newest chat so Enter opens it.
         if self.index is None and len(self):
             self.index = 0
-
-    def chat_ids(self) -> list[int]:
-        return [item.chat_id for item in self.query(ChatItem)]

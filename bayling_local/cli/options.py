@@ -1,0 +1,35 @@
+"""Click options shared by every command that loads a model into llama.cpp."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+from ..config import GenerationConfig, RuntimeConfig, resolve_run_settings
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def hardware_options(ctx_help: str = "Context size in tokens (default 4096).") -> Callable[[F], F]:
+    """`--threads`, `--n-gpu-layers` and `--ctx`, worded the same everywhere."""
+
+    def decorate(command: F) -> F:
+        command = click.option("--ctx", type=int, help=ctx_help)(command)
+        command = click.option(
+            "--n-gpu-layers",
+            type=int,
+            help="Layers on the GPU (default: all when llama.cpp has GPU offload).",
+        )(command)
+        return click.option("--threads", type=int, help="CPU threads (default: physical cores).")(command)
+
+    return decorate
+
+
+def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:
+    """`resolve_run_settings` fed with the running command's flags of the same names (--model, --ctx, ...)."""
+    flags = click.get_current_context().params
+    names = inspect.signature(resolve_run_settings).parameters
+    return resolve_run_settings(**{name: flags[name] for name in names if name in flags})

@@ -1,0 +1,79 @@
+"""`bayling-local pull`: a thin click wrapper over `store.pull.pull`."""
+
+from __future__ import annotations
+
+import click
+
+
+def catalogue_lines() -> list[str]:
+    """`pull --list`: the known models with their repository and the quantization this machine can run."""
+    from ..store.catalogue import CATALOGUE, available_ram_gb, recommend_quant
+
+    ram = available_ram_gb()
+    lines = [f"Known models (available RAM {ram:.1f} GB):"]
+    for entry in CATALOGUE:
+        advice = recommend_quant(entry, ram)
+        fit = "" if advice.fits else ", does not fit in memory"
+        lines.append(
+            f"  {entry.name:<14} {entry.repo_id:<28} {entry.description}; "
+            f"suggested {advice.quant} (~{entry.size_gb(advice.quant):.1f} GB{fit})"
+        )
+    lines.append(
+        "Any other Hugging Face repo works too: `pull org/name` (safetensors) or `pull org/name-GGUF:q4_k_m`."
+    )
+    return lines
+
+
+@click.command("pull")
+@click.argument("spec", required=False)
+@click.option("--name", help="Store name (default: the catalogue name or the repository's name).")
+@click.option("--keep-source", is_flag=True, help="Keep the downloaded checkpoint after converting it.")
+@click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+@click.option("--threads", type=click.IntRange(min=1), help="Threads for quantizing (default: all cores).")
+@click.option("--no-progress", is_flag=True, help="Hide progress bars.")
+@click.option("--list", "list_only", is_flag=True, help="List the known models and exit.")
+def pull_command(
+    spec: str | None,
+    name: str | None,
+    keep_source: bool,
+    force: bool,
+    threads: int | None,
+    no_progress: bool,
+    list_only: bool,
+) -> None:
+    """Download a model from Hugging Face, convert and quantize it if needed, and install it.
+
+    SPEC is a known name (`bayling-2-8b`) or a repo id, with an optional @revision and :quantization:
+    `bayling-2-8b:q5_k_m`, `ICTNLP/bayling-2-7b@main`, `org/model-GGUF:q4_k_m`. Honours HF_TOKEN,
+    HF_ENDPOINT, HF_HUB_OFFLINE and HTTPS_PROXY.
+    """
+    from ..errors import UsageError
+    from ..store.pull import PullRequest, pull
+    from ..store.show import human_bytes
+
+    if list_only:
+        click.echo("\n".join(catalogue_lines()))
+        return
+    if not spec:
+        raise UsageError(
+            "say what to pull, e.g. `bayling-local pull bayling-2-8b`; `--list` shows known models"
+        )
+    request = PullRequest(
+        spec=spec, name=name, keep_source=keep_source, force=force, progress=not no_progress, threads=threads
+    )
+    result = pull(request, notify=lambda line: click.echo(line, err=True))
+    model = result.model
+    if result.already_installed:
+        click.echo(
+            f"{model.name} is already installed ({model.path}); pass --force to pull it again.", err=True
+        )
+        return
+    how = "converted and registered" if result.converted else "registered"
+    fetched = human_bytes(result.downloaded_bytes) if result.downloaded_bytes else "nothing (cache)"
+    freed = f"; removed {human_bytes(result.freed_bytes)} of source files" if result.freed_bytes else ""
+    click.echo(
+        f"Pulled {model.name}: {how} in {result.seconds:.1f} s, downloaded {fetched}{freed}. "
+        f'Try: bayling-local translate --model {model.name} "Good morning" --to fra_Latn',
+        err=True,
+    )
+    click.echo(model.name)

@@ -1,0 +1,39 @@
+"""How library errors reach the user: one line on stderr and the error's exit code, never a traceback.
+
+Shared by the main `bayling-local` group and the commands that also run on their own
+(`python -m training.data`, `python -m training.sft`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import BaylingError
+
+
+def invoke_reporting_errors(invoke: Any, ctx: click.Context) -> object:
+    """Run a click `invoke`, turning BaylingError into one stderr line and its exit code."""
+    try:
+        return invoke(ctx)
+    except BaylingError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    except BrokenPipeError:
+        ctx.exit(0)
+    return None
+
+
+class ReportingGroup(click.Group):
+    """A click group whose library errors become one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        return invoke_reporting_errors(super().invoke, ctx)
+
+
+class ReportingCommand(click.Command):
+    """A click command whose library errors become one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        return invoke_reporting_errors(super().invoke, ctx)

@@ -1,0 +1,80 @@
+"""`bayling-local translate`: a thin click wrapper over `translation.job.run_translate`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..languages import resolve_language
+from .options import hardware_options, settings_from_flags
+
+
+@click.command("translate")
+@click.argument("text", required=False)
+@click.option("--to", "target", required=True, help="Target language: FLORES code, ISO code or name.")
+@click.option("--from", "source", help="Source language; detected per line when left out.")
+@click.option(
+    "-i",
+    "--input",
+    "input_file",
+    type=click.Path(path_type=Path),
+    help="Plain-text file, one segment a line.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout."
+)
+@click.option("-m", "--model", help="Model name from `bayling-local models`, or a .gguf path.")
+@click.option(
+    "--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model)."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per segment.")
+@click.option("--temperature", type=float, help="Sampling temperature (default 0: greedy).")
+@click.option("--max-tokens", type=int, help="Most tokens per segment (default 512).")
+@hardware_options()
+@click.option(
+    "--parallel",
+    type=click.IntRange(min=1),
+    help="Segments decoded at once (default: chosen from model size and threads).",
+)
+@click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
+def translate_command(
+    text: str | None,
+    target: str,
+    source: str | None,
+    input_file: Path | None,
+    output: Path | None,
+    model: str | None,
+    template: str | None,
+    as_json: bool,
+    temperature: float | None,
+    max_tokens: int | None,
+    threads: int | None,
+    n_gpu_layers: int | None,
+    ctx: int | None,
+    parallel: int | None,
+    verbose: bool,
+) -> None:
+    """Translate TEXT, stdin or a file (-i) into the --to language, one output line per input line.
+
+    Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
+    """
+    from ..translation.job import TranslateJob, check_writable, read_segments, run_translate
+
+    if output is not None:
+        check_writable(output)
+    runtime, generation = settings_from_flags()
+    job = TranslateJob(
+        lines=read_segments(text, input_file),
+        target=resolve_language(target),
+        source=resolve_language(source) if source else None,
+        runtime=runtime,
+        generation=generation,
+        output=output,
+        as_json=as_json,
+        stream=sys.stdout.isatty(),
+        parallel=parallel,
+        notify=lambda line: click.echo(line, err=True),
+    )
+    run_translate(job, lambda chunk: click.echo(chunk, nl=False))

@@ -1,0 +1,152 @@
+"""One loaded model with its prompt format and its scheduler: what every front-end holds.
+
+`submit()` queues a request with the scheduler (many callers, many threads, batched together); `generate()`
+and `chat()` are the blocking forms that stream text to a callback. Nothing here decodes by itself: the
+scheduler's thread is the only one that calls llama_decode for this model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..config import GenerationConfig, RuntimeConfig
+from ..templates import Message, ModelFacts, PromptFormat, choose_format
+from .model import LlamaModel, LoadOptions
+from .requests import GenerationResult, Handle, Request, Sampling
+from .runtime import default_slots, default_threads
+from .scheduler import Scheduler
+
+TextCallback = Callable[[str], None]
+
+
+class Engine:
+    """A GGUF model loaded into llama.cpp, its prompt format, and the scheduler that decodes for it."""
+
+    def __init__(
+        self,
+        path: Path,
+        runtime: RuntimeConfig,
+        name: str | None = None,
+        template_hint: str | None = None,
+        *,
+        slots: int | None = 1,
+        notice: str | None = None,
+    ) -> None:
+        """`slots`: requests decoded at once (None: chosen from the model size and hardware). `notice`: what the caller should tell the user about this model."""
+        path = Path(path)
+        self.model = LlamaModel(
+            path, LoadOptions(runtime.n_gpu_layers, runtime.batch_invariant, runtime.verbose)
+        )
+        self.path = path
+        self.name = name or path.name
+        self.notice = notice
+        """Why this model was picked, when the user should hear it ("using the built-in model because ...")."""
+        self.runtime = runtime
+        self.n_gpu_layers = self.model.n_gpu_layers
+        self.threads = runtime.threads or default_threads()
+        self.n_ctx = runtime.ctx
+        """KV cells one request may use: its prompt plus its answer."""
+        self.metadata = self.model.metadata
+        self.facts = self._facts()
+        self.format: PromptFormat = choose_format(self.facts, runtime.template or template_hint)
+        self.add_bos = self.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true"
+        self.end_tokens = frozenset(self._special_ids(self.format.stop_tokens))
+        if slots is None:
+            slots = default_slots(path, self.threads, self.n_gpu_layers != 0)
+        self.scheduler = Scheduler(self.model, slots, self.n_ctx, self.threads)
+
+    @property
+    def slots(self) -> int:
+        return self.scheduler.slots
+
+    def _facts(self) -> ModelFacts:
+        md = self.metadata
+        return ModelFacts(
+            file_name=self.path.name,
+            architecture=md.get("general.architecture"),
+            model_name=md.get("general.name"),
+            chat_template=md.get("tokenizer.chat_template"),
+            vocab_size=self.model.n_vocab,
+            bos_token=self.model.token_text(self.model.bos),
+            eos_token=self.model.token_text(self.model.eos),
+        )
+
+    def _special_ids(self, texts: Sequence[str]) -> set[int]:
+        ids: set[int] = set()
+        for text in texts:
+            tokens = self.model.tokenize(text, add_bos=False, special=True)
+            if len(tokens) == 1:
+                ids.add(tokens[0])
+        return ids
+
+    def token_text(self, token: int) -> str:
+        return self.model.token_text(token)
+
+    def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
+        """Tokens of `text`; special-token texts (like `<|eot_id|>`) become their special tokens."""
+        return self.model.tokenize(text, self.add_bos if add_bos is None else add_bos, special=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenize(text, add_bos=False, special=True))
+
+    def request(
+        self,
+        tokens: list[int],
+        generation: GenerationConfig,
+        *,
+        max_tokens: int | None = None,
+        stop_strings: Sequence[str] = (),
+        shared: int = 0,
+        seed_offset: int = 0,
+        cancel: threading.Event | None = None,
+    ) -> Request:
+        """A request for this model: its format's stop strings and end tokens added, the limit applied."""
+        limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
+        return Request(
+            tokens=tokens,
+            max_tokens=max(1, limit),
+            stop_strings=tuple(stop_strings) + self.format.stop_strings,
+            shared=shared,
+            end_tokens=self.end_tokens,
+            sampling=Sampling.from_generation(generation, seed_offset),
+            cancel=cancel or threading.Event(),
+        )
+
+    def submit(self, request: Request) -> Handle:
+        """Queue a request with the scheduler; the handle streams its text and gives its result."""
+        return self.scheduler.submit(request)
+
+    def generate(
+        self,
+        prompt: str,
+        generation: GenerationConfig,
+        *,
+        on_text: TextCallback | None = None,
+        stop_strings: Sequence[str] = (),
+        max_tokens: int | None = None,
+        cancel: threading.Event | None = None,
+    ) -> GenerationResult:
+        """Continue `prompt` (rendered, without BOS), streaming text to `on_text`; blocks until done."""
+        request = self.request(
+            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
+        )
+        return self.submit(request).stream(on_text)
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        generation: GenerationConfig,
+        *,
+        on_text: TextCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> GenerationResult:
+        """Answer the conversation with this model's prompt format."""
+        prompt = self.format.render(list(messages), True)
+        return self.generate(prompt, generation, on_text=on_text, cancel=cancel)
+
+    def close(self) -> None:
+        """Stop the scheduler (cancelling what is left), then free the weights."""
+        self.scheduler.close()
+        self.model.close()

@@ -1,0 +1,151 @@
+"""One `bayling-local translate` run: read the segments, open the model, translate through the scheduler,
+print or write the results, and say what the user should know (model choice, detection, cut segments)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import GenerationConfig, RuntimeConfig
+from ..errors import InputError, OutputError
+from ..languages import Language
+from ..textio import checked_lines, decode_utf8, read_input_file
+from .translator import OneLineStream, SegmentResult
+
+Emit = Callable[[str], None]
+
+
+@dataclass
+class TranslateJob:
+    """Everything one `translate` run needs, already resolved."""
+
+    lines: list[str]
+    target: Language
+    source: Language | None
+    runtime: RuntimeConfig
+    generation: GenerationConfig
+    output: Path | None = None
+    as_json: bool = False
+    stream: bool = False
+    """Stream tokens as they come (stdout is a terminal, no -o, no --json)."""
+    parallel: int | None = None
+    """Segments decoded at once (None: chosen from the model size and hardware)."""
+    notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
+    """Where notices go (stderr in the CLI), one line each."""
+
+
+def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
+    """Translate every line of the job; `emit` receives stdout text as it becomes final."""
+    from ..loading import open_engine
+    from .batch import translate_segments
+    from .translator import Translator
+
+    busy = sum(1 for line in job.lines if line.strip())
+    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
+    engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
+    try:
+        if engine.notice:
+            job.notify(engine.notice)
+        translator = Translator(engine, job.target, job.source, job.generation)
+        stream = job.stream and job.output is None and not job.as_json
+        results = translate_segments(
+            translator,
+            job.lines,
+            on_result=None if job.output is not None else (lambda r: emit(_render(r, job.as_json, stream))),
+            on_piece=_line_streams(emit) if stream else None,
+        )
+    finally:
+        engine.close()
+    for notice in result_notices(job, results):
+        job.notify(notice)
+    if job.output is not None:
+        _write_output(job.output, results, job.as_json)
+    return results
+
+
+def _line_streams(emit: Emit) -> Callable[[int, str], None]:
+    """Streams each line's pieces through its own OneLineStream (no leading blanks, no line breaks)."""
+    streams: dict[int, OneLineStream] = {}
+
+    def on_piece(index: int, piece: str) -> None:
+        streams.setdefault(index, OneLineStream(emit))(piece)
+
+    return on_piece
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work when the output cannot be written."""
+    import os
+
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name for -o")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OutputError(f"cannot write {path}: permission denied; choose another -o path")
+
+
+def _render(result: SegmentResult, as_json: bool, streamed: bool) -> str:
+    if as_json:
+        return json.dumps(result.as_json(), ensure_ascii=False) + "\n"
+    return "\n" if streamed and result.source.strip() else result.translation + "\n"
+
+
+def _write_output(path: Path, results: list[SegmentResult], as_json: bool) -> None:
+    from ..atomic import atomic_write
+
+    try:
+        with atomic_write(path) as handle:
+            for result in results:
+                handle.write(_render(result, as_json, streamed=False))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another -o path") from exc
+
+
+def result_notices(job: TranslateJob, results: list[SegmentResult]) -> list[str]:
+    """What stderr says after the run: segments cut at the token limit, the detected source languages."""
+    notices: list[str] = []
+    cut = [str(i + 1) for i, r in enumerate(results) if r.truncated]
+    if cut:
+        notices.append(
+            f"Warning: line(s) {', '.join(cut[:20])} stopped at the token limit; raise --max-tokens to get all of it."
+        )
+    if job.source is not None:
+        return notices
+    detected = Counter(r.source_language or "unknown" for r in results if r.source.strip())
+    if not detected:
+        return notices
+    if len(results) == 1:
+        only = results[0]
+        if only.source_language:
+            notices.append(
+                f"Source language: {only.source_language} (detected, confidence {only.detection_confidence:.2f}); "
+                "set --from to override."
+            )
+        else:
+            notices.append(
+                "Source language not recognised; translating with the source unnamed (set --from)."
+            )
+        return notices
+    summary = ", ".join(f"{code} x{n}" for code, n in detected.most_common())
+    notices.append(f"Source languages detected per line: {summary}; set --from to override.")
+    return notices
+
+
+def read_segments(text: str | None, input_file: Path | None) -> list[str]:
+    """The segments to translate, from the argument, -i FILE, or stdin."""
+    if text is not None and input_file is not None:
+        raise InputError("give either TEXT or -i FILE, not both")
+    if input_file is not None:
+        return read_input_file(input_file)
+    if text is not None:
+        return checked_lines(text, "the text argument")
+    stdin = sys.stdin.buffer
+    if sys.stdin.isatty():
+        raise InputError("nothing to translate: give TEXT, -i FILE, or pipe text into stdin")
+    return checked_lines(decode_utf8(stdin.read(), "stdin"), "stdin")

@@ -1,0 +1,160 @@
+"""How one segment becomes translation requests: its source language, its prompt, its pieces, its result.
+
+The requests go through the model's scheduler (`translation.batch.translate_segments`), the one path that
+`translate`, `eval`, `bench`, the TUI's translation mode and the plain REPL all use. A segment longer than the
+context allows is split at sentence boundaries and its pieces translated together; nothing is cut silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..config import GenerationConfig
+from ..detect import MIN_CONFIDENCE, detect_language
+from ..fewshot import translation_prompt
+from ..languages import Language, language_label
+from ..llama.protocol import EngineLike
+from ..segment import fit_chunks
+from ..templates import Message, translation_message
+
+# A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
+RUNAWAY_FACTOR = 4
+RUNAWAY_SLACK = 48
+
+TextCallback = Callable[[str], None]
+
+
+@dataclass
+class SegmentResult:
+    """One translated segment (one input line), with what it cost."""
+
+    source: str
+    translation: str
+    source_language: str | None
+    target_language: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    detected: bool = False
+    """True when the source language was detected rather than given."""
+    detection_confidence: float | None = None
+    truncated: bool = False
+    """True when a piece hit --max-tokens; the CLI warns about it."""
+    pieces: int = 1
+    cancelled: bool = False
+    """True when the translation was stopped before it finished (the text is what was produced)."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "translation": self.translation,
+            "source_language": self.source_language,
+            "target_language": self.target_language,
+            "model": self.model,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "seconds": round(self.seconds, 4),
+            "source_detected": self.detected,
+            "truncated": self.truncated,
+            "pieces": self.pieces,
+        }
+
+
+@dataclass
+class Translator:
+    """Translates segments into one target language with a loaded engine."""
+
+    engine: EngineLike
+    target: Language
+    source: Language | None = None
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    detect: bool = True
+
+    def source_for(self, text: str) -> tuple[Language | None, bool, float | None]:
+        """The source language to name: the given one, else a confident detection, else None."""
+        if self.source is not None:
+            return self.source, False, None
+        if not self.detect:
+            return None, False, None
+        detection = detect_language(text)
+        if detection.language is not None and detection.confidence >= MIN_CONFIDENCE:
+            return detection.language, True, detection.confidence
+        return None, True, detection.confidence
+
+    def prompt(self, text: str, source: Language | None) -> str:
+        """The full prompt text (without BOS) that asks for the translation of `text`."""
+        fmt = self.engine.format
+        if not fmt.is_chat:
+            return translation_prompt(
+                text,
+                self.target.code,
+                language_label(self.target),
+                source.code if source else None,
+                language_label(source) if source else None,
+            )
+        messages = [Message("user", translation_message(text, language_label(self.target)))]
+        if fmt.default_system is not None:
+            messages.insert(0, Message("system", fmt.default_system))
+        return fmt.render(messages, True)
+
+    def _stop_strings(self) -> tuple[str, ...]:
+        # Completion prompts put one translation on one line: the newline ends it.
+        return ("\n",) if not self.engine.format.is_chat else ()
+
+    def begin(self, text: str) -> tuple[SegmentResult, Language | None]:
+        """An empty result for `text` with its source language decided, and that language."""
+        source, detected, confidence = self.source_for(text)
+        result = SegmentResult(
+            source=text,
+            translation="",
+            source_language=source.code if source else None,
+            target_language=self.target.code,
+            model=self.engine.name,
+            detected=detected,
+            detection_confidence=confidence,
+        )
+        return result, source
+
+    def translate(self, text: str, on_text: TextCallback | None = None) -> SegmentResult:
+        """Translate one segment (one line), streaming its text. A blank segment stays blank and costs nothing."""
+        from .batch import translate_segments
+
+        stream = None if on_text is None else (lambda _index, piece: on_text(piece))
+        return translate_segments(self, [text], on_piece=stream, progress=False)[0]
+
+    def chunks(self, text: str, source: Language | None) -> list[str]:
+        """The pieces `text` must be cut into so that prompt plus answer fit the context."""
+        overhead = self.engine.count_tokens(self.prompt("", source)) + 8
+        room = self.engine.n_ctx - overhead
+        # The answer needs room too: about as long as the input, up to 3x for some scripts.
+        budget = max(16, room // 4)
+        return fit_chunks(text, self.engine.count_tokens, budget)
+
+    def chunk_request(self, chunk: str, source: Language | None) -> tuple[str, int, tuple[str, ...]]:
+        """Prompt, token limit and stop strings for one piece; the batch engine uses the same three."""
+        source_tokens = self.engine.count_tokens(chunk)
+        limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
+        return self.prompt(chunk.strip(), source), limit, self._stop_strings()
+
+
+def one_line(text: str) -> str:
+    """A translation of one line must stay one line: fold any newline the model produced."""
+    return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
+class OneLineStream:
+    """Streams one segment's translation: no leading blanks, no line breaks (one line in, one line out)."""
+
+    def __init__(self, emit: TextCallback) -> None:
+        self.emit = emit
+        self.started = False
+
+    def __call__(self, piece: str) -> None:
+        piece = piece.replace("\n", " ")
+        if not self.started:
+            piece = piece.lstrip()
+            self.started = bool(piece)
+        if piece:
+            self.emit(piece)
