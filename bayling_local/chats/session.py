@@ -24,11 +24,16 @@ if TYPE_CHECKING:
 EngineLoader = Callable[[RuntimeConfig], "EngineLike"]
 
 
+# Requests a chat's model decodes at once: a chat answer and the translation pane's lines. Every slot's KV
+# stream grows to the chat's context, so more slots would multiply the cache for a 7B model.
+CHAT_SLOTS = 2
+
+
 def default_loader(runtime: RuntimeConfig) -> EngineLike:
     """Load models like `translate` does (store name, path, installed BayLing, else the built-in)."""
     from ..loading import open_engine
 
-    return open_engine(runtime)
+    return open_engine(runtime, slots=CHAT_SLOTS)
 
 
 class EngineHolder:

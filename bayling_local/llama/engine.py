@@ -8,17 +8,15 @@ scheduler's thread is the only one that calls llama_decode for this model.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import GenerationConfig, RuntimeConfig
 from ..templates import Message, ModelFacts, PromptFormat, choose_format
 from .model import LlamaModel, LoadOptions
-from .requests import GenerationResult, Handle, Request, Sampling
+from .requests import GenerationResult, Handle, Request, Sampling, TextCallback
 from .runtime import default_slots, default_threads
 from .scheduler import Scheduler
-
-TextCallback = Callable[[str], None]
 
 
 class Engine:
@@ -48,14 +46,22 @@ class Engine:
         self.threads = runtime.threads or default_threads()
         self.n_ctx = runtime.ctx
         """KV cells one request may use: its prompt plus its answer."""
-        self.metadata = self.model.metadata
-        self.facts = self._facts()
-        self.format: PromptFormat = choose_format(self.facts, runtime.template or template_hint)
-        self.add_bos = self.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true"
-        self.end_tokens = frozenset(self._special_ids(self.format.stop_tokens))
+        try:
+            self._describe(runtime.template or template_hint)
+        except BaseException:
+            self.model.close()  # a bad --template must not leave the weights loaded
+            raise
         if slots is None:
             slots = default_slots(path, self.threads, self.n_gpu_layers != 0)
         self.scheduler = Scheduler(self.model, slots, self.n_ctx, self.threads)
+
+    def _describe(self, template: str | None) -> None:
+        """The model's metadata, facts, prompt format and the end tokens that format adds."""
+        self.metadata = self.model.metadata
+        self.facts = self._facts()
+        self.format: PromptFormat = choose_format(self.facts, template)
+        self.add_bos = self.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true"
+        self.end_tokens = frozenset(self._special_ids(self.format.stop_tokens))
 
     @property
     def slots(self) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ModelError
-from .model import LlamaModel, LoadOptions
+from .model import LlamaModel, LoadOptions, context_params
 from .runtime import default_threads
 
 if TYPE_CHECKING:
@@ -39,11 +39,8 @@ class GgufRunner:
 
         self.n_ctx = n_ctx
         self.model = LlamaModel(gguf_path, LoadOptions(n_gpu_layers=0))
-        params = llama_cpp.llama_context_default_params()
-        params.n_ctx = params.n_batch = params.n_ubatch = n_ctx
-        params.n_threads = params.n_threads_batch = threads or default_threads()
+        params = context_params(n_ctx, n_ctx, threads or default_threads())
         params.type_k = params.type_v = _GGML_TYPE_F32
-        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         self.ctx = llama_cpp.llama_init_from_model(self.model.pointer, params)
         if not self.ctx:
             self.model.close()

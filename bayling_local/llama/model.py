@@ -59,11 +59,9 @@ class LlamaModel:
         """The `llama_model *` the scheduler's context is created from."""
         self.vocab: Any = llama_cpp.llama_model_get_vocab(pointer)
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
-        self.n_ctx_train = int(llama_cpp.llama_model_n_ctx_train(pointer))
         self.metadata = self._read_metadata()
         self.bos = int(llama_cpp.llama_vocab_bos(self.vocab))
         self.eos = int(llama_cpp.llama_vocab_eos(self.vocab))
-        self.add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self.vocab))
 
     @staticmethod
     def _gpu_layers(wanted: int | None) -> int:
@@ -134,3 +132,21 @@ def _read_string(getter: Any, model: Any, index: int, size: int = 1024) -> str:
         buffer = ctypes.create_string_buffer(length + 1)
         getter(model, index, buffer, length + 1)
     return buffer.value.decode("utf-8", errors="replace")
+
+
+def context_params(n_ctx: int, n_batch: int, threads: int, n_seq: int = 1) -> Any:
+    """llama.cpp context parameters shared by every context here: flash attention off (its CPU kernel sums in
+    another order), a full-size sliding-window cache (so cells can be reused, Gemma 3), one KV stream per
+    sequence (in a unified cache a sequence's cells sit among others' and attention sums in another order)."""
+    import llama_cpp
+
+    params = llama_cpp.llama_context_default_params()
+    params.n_ctx = n_ctx
+    params.n_batch = params.n_ubatch = n_batch
+    params.n_seq_max = n_seq
+    params.n_threads = params.n_threads_batch = threads
+    params.kv_unified = False
+    params.swa_full = True
+    params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    params.no_perf = False
+    return params

@@ -4,14 +4,12 @@ are type-checked against it (mypy checks tests/tui/fakes.py)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from ..config import GenerationConfig
 from ..templates import Message, PromptFormat
-from .requests import GenerationResult, Handle, Request
-
-TextCallback = Callable[[str], None]
+from .requests import GenerationResult, Handle, Request, TextCallback
 
 
 class EngineLike(Protocol):

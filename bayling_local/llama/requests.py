@@ -102,7 +102,8 @@ class Handle:
     # -- the caller's side ----------------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Stop the request: it leaves the batch within one decode step and its KV cells are freed."""
+        """Stop the request (and every request sharing its cancel event): it leaves the batch within one
+        decode step and its KV cells are freed."""
         self.request.cancel.set()
 
     @property
@@ -122,10 +123,14 @@ class Handle:
             yield item
 
     def stream(self, on_text: TextCallback | None) -> GenerationResult:
-        """Give each piece to `on_text` as it comes, then the result."""
-        for piece in self.pieces():
-            if on_text is not None:
-                on_text(piece)
+        """Give each piece to `on_text` as it comes, then the result. If `on_text` fails, the request stops."""
+        try:
+            for piece in self.pieces():
+                if on_text is not None:
+                    on_text(piece)
+        except BaseException:
+            self.cancel()
+            raise
         return self.result()
 
     def result(self, timeout: float | None = None) -> GenerationResult:

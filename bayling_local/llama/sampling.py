@@ -36,3 +36,11 @@ def sample_token(ctx: Any, chain: Any, row: int, n_vocab: int) -> int:
         return int(llama_cpp.llama_sampler_sample(chain, ctx, row))
     logits = llama_cpp.llama_get_logits_ith(ctx, row)
     return int(np.argmax(np.ctypeslib.as_array(logits, shape=(n_vocab,))))
+
+
+def free_sampler(chain: Any) -> None:
+    """Free a chain made by `sampler_chain` (None, for greedy, needs nothing)."""
+    import llama_cpp
+
+    if chain is not None:
+        llama_cpp.llama_sampler_free(chain)

@@ -20,8 +20,9 @@ copied into each new sequence with `llama_memory_seq_cp` (a buffer copy, no reco
 declared prefix (a chat turn) goes to the free slot that already holds the longest start of its prompt, and only
 the rest is read: a chat's next turn does not re-read the conversation.
 
-Context size: all streams have the same number of cells. The context starts at what the first requests need
-and, when a longer request arrives, is rebuilt larger (up to the model's `--ctx`) once the batch drains.
+Context size (context.py): all streams have the same number of cells. The context starts at what the first
+requests need and, when a longer request arrives, is rebuilt larger (up to the model's `--ctx`, sized for the
+requests waiting behind it too) once the batch drains.
 """
 
 from __future__ import annotations
@@ -29,24 +30,22 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ContextOverflowError, ModelError
+from .context import BATCH_TOKENS, MIN_SEQUENCE_CELLS, Entry, KvContext, sequence_cells
 from .model import LlamaModel
 from .requests import GenerationResult, Handle, Request, common_length
-from .sampling import sample_token, sampler_chain
+from .sampling import free_sampler, sample_token, sampler_chain
 from .stops import StopCondition
 
 # Distinct shared prefixes kept in the cache at once (e.g. one per source language).
 PREFIX_SLOTS = 2
-# Tokens in one llama_decode call; llama.cpp splits it further into micro-batches of the same size.
-BATCH_TOKENS = 512
 # Fewest cached prompt tokens worth taking a slot that holds another conversation for.
 MIN_REUSE = 16
-# Smallest per-sequence context; contexts grow by doubling from here.
-MIN_SEQUENCE_CELLS = 512
+# Waiting requests looked at when sizing a new context, so it is not rebuilt again for the next one.
+SIZING_LOOKAHEAD = 64
 
 
 @dataclass
@@ -80,9 +79,7 @@ class Scheduler:
         self.slots = max(1, slots)
         self.max_cells = max(MIN_SEQUENCE_CELLS // 2, max_cells)
         self.threads = threads
-        self._ctx: Any = None
-        self.sequence_cells = 0
-        """KV cells per sequence in the current context (0 until the first request)."""
+        self._context: KvContext | None = None
         self._condition = threading.Condition()
         self._waiting: deque[Handle] = deque()
         self._active: dict[int, _Sequence] = {}
@@ -92,10 +89,17 @@ class Scheduler:
         self._closing = False
         self.prompt_tokens_read = 0
         """Prompt tokens this scheduler has evaluated (not counting reused ones), for tests and benchmarks."""
+        self._llama_counted = 0
+        """llama.cpp's prompt-token count of contexts already freed (its counter lives in the context)."""
         self._thread = threading.Thread(target=self._loop, name="bayling-scheduler", daemon=True)
         self._thread.start()
 
     # -- callers' side --------------------------------------------------------------------------------------
+
+    @property
+    def sequence_cells(self) -> int:
+        """KV cells per sequence in the current context (0 while there is none)."""
+        return self._context.cells if self._context else 0
 
     def room(self, prompt_tokens: int) -> int:
         """Tokens a prompt of this length leaves for the answer."""
@@ -123,11 +127,10 @@ class Scheduler:
         return len(self._active)
 
     def llama_prompt_tokens(self) -> int:
-        """Prompt tokens llama.cpp itself counts as evaluated in batches of more than one token."""
-        import llama_cpp
-
-        ctx = self._ctx
-        return int(llama_cpp.llama_perf_context(ctx).n_p_eval) if ctx else 0
+        """Prompt tokens llama.cpp itself counted as evaluated (calls of more than one token); read it while
+        the scheduler is idle (tests, benchmarks)."""
+        context = self._context
+        return self._llama_counted + (context.prompt_tokens_counted() if context else 0)
 
     def close(self) -> None:
         """Cancel what is left, stop the thread and free the context."""
@@ -159,80 +162,59 @@ class Scheduler:
                 cancelled = [h for h in self._waiting if h.cancelled]
                 for handle in cancelled:
                     self._waiting.remove(handle)
-                admitted = self._take_admissible()
+                admitted, resize_to = self._take_admissible()
             # llama.cpp work happens outside the lock, so submit() never waits for a decode.
             for handle in cancelled:
                 handle.finish(_nothing(handle, "cancelled"))
             for sequence in [s for s in self._active.values() if s.handle.cancelled]:
                 self._end(sequence, "cancelled")
-            for handle in admitted:
-                self._admit(handle)
+            self._admit(admitted, resize_to)
             if self._active:
                 return True
 
-    def _take_admissible(self) -> list[Handle]:
-        """Waiting requests that can start now (called with the lock held)."""
+    def _take_admissible(self) -> tuple[list[Handle], int]:
+        """Waiting requests that can start now, and the cells per sequence to rebuild the context with first
+        (0: keep it). Called with the lock held."""
         taken: list[Handle] = []
         cells = self.sequence_cells
+        resize_to = 0
         while self._waiting and len(self._active) + len(taken) < self.slots:
             needed = self._cells_for(self._waiting[0].request)
             if needed > cells:
                 if self._active or taken:
                     break  # a larger context must wait for the running batch to finish
-                cells = needed
+                ahead = [self._cells_for(h.request) for h in list(self._waiting)[:SIZING_LOOKAHEAD]]
+                cells = resize_to = sequence_cells(max(ahead), self.max_cells)
             taken.append(self._waiting.popleft())
-        return taken
+        return taken, resize_to
 
-    def _admit(self, handle: Handle) -> None:
-        try:
-            needed = self._cells_for(handle.request)
-            if needed > self.sequence_cells:
-                self._resize(needed)
-            self._start(handle)
-        except Exception as exc:  # noqa: BLE001 - reported to the caller through its handle
-            handle.fail(exc)
+    def _admit(self, handles: list[Handle], resize_to: int) -> None:
+        if resize_to:
+            try:
+                self._resize(resize_to)
+            except Exception as exc:  # noqa: BLE001 - reported to the callers through their handles
+                for handle in handles:
+                    handle.fail(exc)
+                return
+        for handle in handles:
+            try:
+                self._start(handle)
+            except Exception as exc:  # noqa: BLE001 - reported to the caller through its handle
+                handle.fail(exc)
 
     def _cells_for(self, request: Request) -> int:
         return len(request.tokens) + min(request.max_tokens, self.room(len(request.tokens)))
 
-    # -- context --------------------------------------------------------------------------------------------
-
-    def _resize(self, needed: int) -> None:
-        """(Re)build the context so each sequence has room for `needed` cells; held KV contents are dropped."""
-        import llama_cpp
-
-        cells = sequence_cells(needed, self.max_cells)
+    def _resize(self, cells: int) -> None:
+        """(Re)build the context with `cells` per sequence; what free slots held is dropped."""
         self._free_context()
-        n_seq = self.slots + PREFIX_SLOTS
-        params = llama_cpp.llama_context_default_params()
-        params.n_ctx = cells * n_seq
-        params.n_batch = BATCH_TOKENS
-        params.n_ubatch = BATCH_TOKENS
-        params.n_seq_max = n_seq
-        params.n_threads = self.threads
-        params.n_threads_batch = self.threads
-        params.kv_unified = False
-        params.swa_full = True  # full-size sliding-window cache, so a chat's cells can be reused (Gemma 3)
-        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
-        params.no_perf = False
-        ctx = llama_cpp.llama_init_from_model(self.model.pointer, params)
-        if not ctx:
-            raise ModelError(
-                f"llama.cpp could not create a context of {cells} tokens x {n_seq} sequences; "
-                "lower --parallel or --ctx"
-            )
-        self._ctx = ctx
-        self._memory = llama_cpp.llama_get_memory(ctx)
-        self._batch = llama_cpp.llama_batch_init(BATCH_TOKENS, 0, 1)
-        self.sequence_cells = llama_cpp.llama_n_ctx(ctx) // n_seq
+        self._context = KvContext(self.model, cells, self.slots + PREFIX_SLOTS, self.threads)
 
     def _free_context(self) -> None:
-        import llama_cpp
-
-        if self._ctx:
-            llama_cpp.llama_batch_free(self._batch)
-            llama_cpp.llama_free(self._ctx)
-        self._ctx = None
+        if self._context is not None:
+            self._llama_counted += self._context.prompt_tokens_counted()
+            self._context.close()
+        self._context = None
         self._held.clear()
         self._prefixes.clear()
 
@@ -249,29 +231,27 @@ class Scheduler:
     # -- one sequence ---------------------------------------------------------------------------------------
 
     def _start(self, handle: Handle) -> None:
-        import llama_cpp
-
+        context = self._context
+        assert context is not None and self._cells_for(handle.request) <= context.cells
         request = handle.request
         tokens = request.tokens
         slot, reused = self._choose_slot(request)
+        self._held.pop(slot, None)
         if request.shared > 0:
             # The last prompt token is decoded in the sequence itself: its logits give the first answer token.
             reused = max(0, min(request.shared, len(tokens) - 1))
-            llama_cpp.llama_memory_seq_rm(self._memory, slot, -1, -1)
+            context.remove(slot)
             if reused:
-                llama_cpp.llama_memory_seq_cp(
-                    self._memory, self._prefix(tuple(tokens[:reused])), slot, -1, -1
-                )
-        else:
-            llama_cpp.llama_memory_seq_rm(self._memory, slot, reused, -1)
-        self._held.pop(slot, None)
+                context.copy(self._prefix(tuple(tokens[:reused])), slot)
+        elif not context.remove(slot, reused):
+            context.remove(slot)  # this memory frees only whole sequences: read the prompt from the start
+            reused = 0
         model = self.model
-        allowance = min(request.max_tokens, self.room(len(tokens)))
         stop = StopCondition(
             model.is_end_of_generation,
             model.token_bytes,
             request.stop_strings,
-            allowance,
+            min(request.max_tokens, self.room(len(tokens))),
             handle.push,
             request.end_tokens,
         )
@@ -299,17 +279,18 @@ class Scheduler:
         )
         return best, min(reuse[best], len(request.tokens) - 1)
 
-    def _end(self, sequence: _Sequence, reason: str) -> None:
-        import llama_cpp
-
+    def _release(self, sequence: _Sequence, keep_cells: bool) -> None:
+        """Take a sequence out of the batch: its sampler freed, its cells kept for reuse or freed."""
         del self._active[sequence.slot]
-        if reason == "cancelled":
-            llama_cpp.llama_memory_seq_rm(self._memory, sequence.slot, -1, -1)
-        else:
+        free_sampler(sequence.sampler)
+        sequence.sampler = None
+        if keep_cells:
             self._held[sequence.slot] = sequence.cells
-        if sequence.sampler is not None:
-            llama_cpp.llama_sampler_free(sequence.sampler)
-            sequence.sampler = None
+        elif self._context is not None:
+            self._context.remove(sequence.slot)
+
+    def _end(self, sequence: _Sequence, reason: str) -> None:
+        self._release(sequence, keep_cells=reason != "cancelled")
         handle = sequence.handle
         result = GenerationResult(
             sequence.stop.finish(),
@@ -323,41 +304,39 @@ class Scheduler:
         handle.finish(result)
 
     def _fail_active(self, error: Exception) -> None:
-        import llama_cpp
-
         for sequence in list(self._active.values()):
-            del self._active[sequence.slot]
-            llama_cpp.llama_memory_seq_rm(self._memory, sequence.slot, -1, -1)
+            self._release(sequence, keep_cells=False)
             sequence.handle.fail(error)
 
     def _prefix(self, tokens: tuple[int, ...]) -> int:
         """The sequence id holding `tokens` in the KV cache, decoding them the first time they are asked for."""
-        import llama_cpp
-
+        assert self._context is not None
         if tokens in self._prefixes:
             self._prefixes.move_to_end(tokens)
             return self._prefixes[tokens]
         if len(self._prefixes) >= PREFIX_SLOTS:
             # Evict the least recently used prefix; sequences copied from it keep their own cells.
-            _, seq = self._prefixes.popitem(last=False)
-        else:
-            seq = self.slots + len(self._prefixes)
-        llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
+            self._prefixes.popitem(last=False)
+        taken = set(self._prefixes.values())
+        seq = next(s for s in range(self.slots, self.slots + PREFIX_SLOTS) if s not in taken)
+        self._context.remove(seq)
         for start in range(0, len(tokens), BATCH_TOKENS):
             piece = tokens[start : start + BATCH_TOKENS]
-            self._decode([(seq, start + i, token, False) for i, token in enumerate(piece)])
+            self._context.decode([(seq, start + i, token, False) for i, token in enumerate(piece)])
         self.prompt_tokens_read += len(tokens)
-        self._prefixes[tokens] = seq
+        self._prefixes[tokens] = seq  # only once whole: a failed read leaves the id free, not half-filled
         return seq
 
     # -- one decode step ------------------------------------------------------------------------------------
 
     def _step(self) -> None:
         """Decode one batch (a new prompt's next piece, or one token per generating sequence); sample; stop."""
+        context = self._context
+        assert context is not None
         sequences = list(self._active.values())
         reading = [s for s in sequences if s.reading]
         batch = reading[:1] or sorted(sequences, key=lambda s: s.slot)[:BATCH_TOKENS]
-        entries: list[tuple[int, int, int, bool]] = []
+        entries: list[Entry] = []
         wanting: list[tuple[_Sequence, int]] = []
         for sequence in batch:
             # A prompt longer than a whole batch is read in pieces of BATCH_TOKENS.
@@ -374,47 +353,18 @@ class Scheduler:
             sequence.position += take
             sequence.cells.extend(sequence.todo[:take])
             del sequence.todo[:take]
-        self._decode(entries)
+        context.decode(entries)
         for sequence, row in wanting:
-            token = sample_token(self._ctx, sequence.sampler, row, self.model.n_vocab)
+            token = sample_token(context.ctx, sequence.sampler, row, self.model.n_vocab)
             if sequence.first_token is None:
                 sequence.first_token = _since(sequence.handle)
             reason = sequence.stop.take(token)
-            if reason is None and sequence.position >= self.sequence_cells:
+            if reason is None and sequence.position >= context.cells:
                 reason = "length"
             if reason is not None:
                 self._end(sequence, reason)
             else:
                 sequence.todo = [token]
-
-    def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> None:
-        """llama_decode of (sequence id, position, token, wants logits) entries."""
-        import llama_cpp
-
-        batch = self._batch
-        batch.n_tokens = len(entries)
-        for i, (seq, position, token, logits) in enumerate(entries):
-            batch.token[i] = token
-            batch.pos[i] = position
-            batch.n_seq_id[i] = 1
-            batch.seq_id[i][0] = seq
-            batch.logits[i] = int(logits)
-        status = llama_cpp.llama_decode(self._ctx, batch)
-        if status == 1:
-            raise ContextOverflowError(
-                f"a sequence outgrew its {self.sequence_cells} tokens of context; lower --max-tokens or --parallel"
-            )
-        if status != 0:
-            raise ModelError(f"llama.cpp failed to decode a batch (status {status}); try --parallel 1")
-
-
-def sequence_cells(needed: int, max_cells: int) -> int:
-    """KV cells per sequence for a context that must hold `needed`: doubling from MIN_SEQUENCE_CELLS, so a
-    growing chat rebuilds the context rarely, and never past `max_cells` (in llama.cpp's steps of 256)."""
-    cells = MIN_SEQUENCE_CELLS
-    while cells < needed:
-        cells *= 2
-    return min(cells, -(-max_cells // 256) * 256)
 
 
 def _nothing(handle: Handle, reason: str) -> GenerationResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Collection, Sequence
 
-TextCallback = Callable[[str], None]
+from .requests import TextCallback
 
 
 class StopStream:

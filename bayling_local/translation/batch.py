@@ -25,8 +25,10 @@ PieceCallback = Callable[[int, str], None]
 
 # Probe texts: the prompt tokens two different segments have in common are the shared prefix.
 _PROBES = ("A", "Z")
-# Segments submitted ahead of the one being released, per scheduler slot.
-_WINDOW_PER_SLOT = 4
+# Segments submitted ahead of the one being released, per scheduler slot. Results leave in input order, so
+# one long segment at the head holds the window: with 4 per slot the batch ran short of work behind it
+# (19% more decode calls, 7% slower on 80 FLORES lines); 32 per slot keeps every slot busy.
+_WINDOW_PER_SLOT = 32
 
 
 @dataclass
@@ -40,12 +42,13 @@ class _Pending:
 
 
 class _Planner:
-    """Turns segments into submitted requests, remembering each source language's shared prompt prefix."""
+    """Turns segments into submitted requests."""
 
     def __init__(self, translator: Translator, cancel: threading.Event) -> None:
         self.translator = translator
         self.cancel = cancel
-        self.prefixes: dict[str | None, list[int]] = {}
+        self.submitted: list[Handle] = []
+        """Every handle, so an early exit can be told apart from a finished run."""
 
     def submit(self, index: int, line: str) -> _Pending:
         translator = self.translator
@@ -60,7 +63,7 @@ class _Planner:
         engine = self.translator.engine
         prompt, limit, stops = self.translator.chunk_request(chunk, source)
         tokens = engine.tokenize(prompt)
-        shared = common_length(tokens, self._prefix(source))
+        shared = common_length(tokens, shared_prefix(self.translator, source))
         request = engine.request(
             tokens,
             self.translator.generation,
@@ -70,20 +73,20 @@ class _Planner:
             seed_offset=index,
             cancel=self.cancel,
         )
-        return engine.submit(request)
-
-    def _prefix(self, source: Language | None) -> list[int]:
-        key = source.code if source else None
-        if key not in self.prefixes:
-            self.prefixes[key] = shared_prefix(self.translator, source)
-        return self.prefixes[key]
+        handle = engine.submit(request)
+        self.submitted.append(handle)
+        return handle
 
 
 def shared_prefix(translator: Translator, source: Language | None) -> list[int]:
-    """Prompt tokens shared by every segment with this source language (few-shot examples, system text)."""
-    engine = translator.engine
-    first, second = (engine.tokenize(translator.prompt(probe, source)) for probe in _PROBES)
-    return first[: common_length(first, second)]
+    """Prompt tokens shared by every segment with this source language (few-shot examples, system text);
+    worked out once per translator and source language."""
+    key = source.code if source else None
+    if key not in translator.prefixes:
+        engine = translator.engine
+        first, second = (engine.tokenize(translator.prompt(probe, source)) for probe in _PROBES)
+        translator.prefixes[key] = first[: common_length(first, second)]
+    return translator.prefixes[key]
 
 
 def translate_segments(
@@ -98,12 +101,14 @@ def translate_segments(
     """Translate `lines` (one segment each) in input order; `on_piece` streams the segment being released.
 
     With `cancel` set, the requests in flight stop within one decode step; the results so far are returned,
-    the interrupted segment last, with what it had produced.
+    the interrupted segment last, with what it had produced. Leaving early (cancelled, or an error) sets
+    `cancel`, so nothing submitted ahead keeps decoding.
     """
     cancel = cancel or threading.Event()
     planner = _Planner(translator, cancel)
     window = max(1, _WINDOW_PER_SLOT * translator.engine.slots)
-    bar = _progress_bar(sum(1 for line in lines if line.strip()), progress)
+    # Streamed text and a progress bar would tear each other on a terminal: streaming shows progress already.
+    bar = _progress_bar(sum(1 for line in lines if line.strip()), progress if on_piece is None else False)
     release = _around_bar(on_result, bar)
     results: list[SegmentResult] = []
     pending: deque[_Pending] = deque()
@@ -127,8 +132,8 @@ def translate_segments(
             if segment.result.cancelled:
                 break  # segments finished before the cancel still came out above; this one is the last
     finally:
-        if pending:  # stopped early (cancelled, or an error): what was submitted ahead must not run on
-            cancel.set()
+        if not all(handle.done() for handle in planner.submitted):
+            cancel.set()  # stopped early (cancelled, or an error): what was submitted ahead must not run on
         if bar is not None:
             bar.close()
     return results

@@ -7,7 +7,6 @@ context allows is split at sentence boundaries and its pieces translated togethe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import GenerationConfig
@@ -15,14 +14,13 @@ from ..detect import MIN_CONFIDENCE, detect_language
 from ..fewshot import translation_prompt
 from ..languages import Language, language_label
 from ..llama.protocol import EngineLike
+from ..llama.requests import TextCallback
 from ..segment import fit_chunks
 from ..templates import Message, translation_message
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
 RUNAWAY_SLACK = 48
-
-TextCallback = Callable[[str], None]
 
 
 @dataclass
@@ -71,6 +69,8 @@ class Translator:
     source: Language | None = None
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     detect: bool = True
+    prefixes: dict[str | None, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
     def source_for(self, text: str) -> tuple[Language | None, bool, float | None]:
         """The source language to name: the given one, else a confident detection, else None."""

@@ -139,6 +139,18 @@ def test_a_chats_second_turn_evaluates_only_the_new_tokens(engine: Engine) -> No
     assert second.text
 
 
+def test_a_longer_request_grows_the_context_and_the_short_ones_keep_their_lines(
+    engine: Engine, translator: Translator
+) -> None:
+    expected = alone(translator, SENTENCES[:2])
+    long = engine.submit(
+        engine.request(engine.tokenize("Once upon a time"), GenerationConfig(max_tokens=700))
+    )
+    assert long.result(timeout=120).completion_tokens > 0
+    assert engine.scheduler.sequence_cells >= 700  # rebuilt larger: 512 cells per sequence could not hold it
+    assert alone(translator, SENTENCES[:2]) == expected
+
+
 def test_sampling_is_repeatable_with_a_seed(engine: Engine) -> None:
     sampled = GenerationConfig(temperature=0.8, max_tokens=12, seed=7)
     translator = Translator(engine, resolve_language("fra_Latn"), resolve_language("eng_Latn"), sampled)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bayling_local.config import GenerationConfig
 from bayling_local.languages import resolve_language
+from bayling_local.llama.context import MIN_SEQUENCE_CELLS, sequence_cells
 from bayling_local.llama.requests import GenerationResult, Handle, Request, Sampling, common_length
 from bayling_local.llama.runtime import default_slots
-from bayling_local.llama.scheduler import MIN_SEQUENCE_CELLS, sequence_cells
 from bayling_local.templates import FEWSHOT, PromptFormat
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.translator import SegmentResult, Translator
