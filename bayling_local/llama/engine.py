@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import GenerationConfig, RuntimeConfig
 from ..templates import Message, ModelFacts, PromptFormat, choose_format
 from .model import LlamaModel, LoadOptions
-from .requests import GenerationResult, Handle, Request, Sampling, TextCallback
+from .requests import GenerationResult, Handle, Request, TextCallback
 from .runtime import default_slots, default_threads
 from .scheduler import Scheduler
 
@@ -109,15 +109,15 @@ class Engine:
         cancel: threading.Event | None = None,
     ) -> Request:
         """A request for this model: its format's stop strings and end tokens added, the limit applied."""
-        limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
-        return Request(
-            tokens=tokens,
-            max_tokens=max(1, limit),
+        return Request.for_generation(
+            tokens,
+            generation,
+            max_tokens=max_tokens,
             stop_strings=tuple(stop_strings) + self.format.stop_strings,
             shared=shared,
+            seed_offset=seed_offset,
+            cancel=cancel,
             end_tokens=self.end_tokens,
-            sampling=Sampling.from_generation(generation, seed_offset),
-            cancel=cancel or threading.Event(),
         )
 
     def submit(self, request: Request) -> Handle:

@@ -62,6 +62,31 @@ class Request:
     cancel: threading.Event = field(default_factory=threading.Event)
     """Set it to stop the request; several requests may share one event (one Esc stops them all)."""
 
+    @classmethod
+    def for_generation(
+        cls,
+        tokens: list[int],
+        generation: GenerationConfig,
+        *,
+        max_tokens: int | None = None,
+        stop_strings: Sequence[str] = (),
+        shared: int = 0,
+        seed_offset: int = 0,
+        cancel: threading.Event | None = None,
+        end_tokens: frozenset[int] = frozenset(),
+    ) -> Request:
+        """A request sampled as `generation` says, limited to its max_tokens (and `max_tokens` if lower)."""
+        limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
+        return cls(
+            tokens=tokens,
+            max_tokens=max(1, limit),
+            stop_strings=tuple(stop_strings),
+            shared=shared,
+            end_tokens=end_tokens,
+            sampling=Sampling.from_generation(generation, seed_offset),
+            cancel=cancel or threading.Event(),
+        )
+
 
 @dataclass
 class GenerationResult:

@@ -47,7 +47,7 @@ class HeldEngine:
         seed_offset: int = 0,
         cancel: threading.Event | None = None,
     ) -> Request:
-        return Request(tokens, max_tokens or 16, cancel=cancel or threading.Event())
+        return Request.for_generation(tokens, generation, max_tokens=max_tokens or 16, cancel=cancel)
 
     def submit(self, request: Request) -> Handle:
         handle = Handle(request)

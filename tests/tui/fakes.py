@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.errors import ModelError
 from bayling_local.llama.protocol import EngineLike
-from bayling_local.llama.requests import GenerationResult, Handle, Request, Sampling
+from bayling_local.llama.requests import GenerationResult, Handle, Request
 from bayling_local.templates import FEWSHOT, Message, PromptFormat
 
 DEFAULT_ANSWER = "Hello! **Bonjour** is French for *good morning*."
@@ -72,14 +72,14 @@ class FakeEngine:
         seed_offset: int = 0,
         cancel: threading.Event | None = None,
     ) -> Request:
-        limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
-        return Request(
-            tokens=tokens,
-            max_tokens=max(1, limit),
-            stop_strings=tuple(stop_strings),
+        return Request.for_generation(
+            tokens,
+            generation,
+            max_tokens=max_tokens,
+            stop_strings=stop_strings,
             shared=shared,
-            sampling=Sampling.from_generation(generation, seed_offset),
-            cancel=cancel or threading.Event(),
+            seed_offset=seed_offset,
+            cancel=cancel,
         )
 
     def submit(self, request: Request, text: str | None = None) -> Handle:
