@@ -47,8 +47,6 @@ class _Planner:
     def __init__(self, translator: Translator, cancel: threading.Event) -> None:
         self.translator = translator
         self.cancel = cancel
-        self.submitted: list[Handle] = []
-        """Every handle, so an early exit can be told apart from a finished run."""
 
     def submit(self, index: int, line: str) -> _Pending:
         translator = self.translator
@@ -73,9 +71,7 @@ class _Planner:
             seed_offset=index,
             cancel=self.cancel,
         )
-        handle = engine.submit(request)
-        self.submitted.append(handle)
-        return handle
+        return engine.submit(request)
 
 
 def shared_prefix(translator: Translator, source: Language | None) -> list[int]:
@@ -113,6 +109,7 @@ def translate_segments(
     results: list[SegmentResult] = []
     pending: deque[_Pending] = deque()
     upcoming: Iterator[tuple[int, str]] = iter(enumerate(lines))
+    nothing_in_flight = False
     try:
         while True:
             while len(pending) < window and not cancel.is_set():
@@ -121,6 +118,7 @@ def translate_segments(
                     break
                 pending.append(planner.submit(*item))
             if not pending:
+                nothing_in_flight = True
                 break
             segment = pending.popleft()
             _collect(segment, on_piece)
@@ -132,7 +130,7 @@ def translate_segments(
             if segment.result.cancelled:
                 break  # segments finished before the cancel still came out above; this one is the last
     finally:
-        if not all(handle.done() for handle in planner.submitted):
+        if not nothing_in_flight:
             cancel.set()  # stopped early (cancelled, or an error): what was submitted ahead must not run on
         if bar is not None:
             bar.close()
