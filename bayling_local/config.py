@@ -18,6 +18,12 @@ from .errors import UsageError
 
 T = TypeVar("T")
 
+# Limits of the numeric settings, shared by the command line, the TUI's settings and (soon) the server.
+CTX_RANGE = (256, 1_048_576)
+"""Context tokens: below 256 not even a few-shot prompt fits; above, llama.cpp's own ceiling."""
+TEMPERATURE_RANGE = (0.0, 5.0)
+MAX_TOKENS_RANGE = (1, 1_000_000)
+
 
 @dataclass
 class RuntimeConfig:

@@ -38,6 +38,14 @@ class ModelNotFoundError(ModelError):
     """No model by that name in the store and no file at that path."""
 
 
+class ModelUnavailableError(ModelError):
+    """The model a session needs could not be loaded, so the session cannot go on (keeps the cause's code)."""
+
+    def __init__(self, cause: BaylingError) -> None:
+        super().__init__(str(cause))
+        self.exit_code = cause.exit_code
+
+
 class ContextOverflowError(BaylingError):
     """A prompt does not fit in the context window even after splitting."""
 

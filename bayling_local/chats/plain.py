@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..errors import BaylingError
+from ..errors import BaylingError, ModelUnavailableError
 from ..languages import Language, language_label, resolve_language
 from ..llama.protocol import EngineLike
 from ..templates import Message
@@ -56,6 +56,8 @@ class PlainRepl:
                 self.translate(text)
             else:
                 self.chat(text)
+        except ModelUnavailableError:
+            raise  # nothing can be answered without the model: the session ends with its error
         except BaylingError as exc:
             self.err(f"Error: {exc}\n")
 
@@ -88,7 +90,10 @@ class PlainRepl:
         self.err(f"Translating into {self.target.name} ({self.target.code}); /to off to chat again.\n")
 
     def engine(self) -> EngineLike:
-        engine = self.engines.get(self.session.settings.runtime(self.runtime))
+        try:
+            engine = self.engines.get(self.session.settings.runtime(self.runtime))
+        except BaylingError as exc:
+            raise ModelUnavailableError(exc) from exc
         notice = self.engines.take_notice()
         if notice:
             self.err(notice + "\n")

@@ -8,7 +8,7 @@ from typing import BinaryIO
 import click
 
 from ..config import GenerationConfig, RuntimeConfig
-from .options import hardware_options, settings_from_flags
+from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
 
 
 def use_plain(plain: bool) -> bool:
@@ -60,8 +60,8 @@ def run_tui(
 @click.option("--to", "target", help="Translation target language (starts plain mode in translation).")
 @click.option("--translate", is_flag=True, help="Open the UI in translation mode.")
 @click.option("--system", help="System prompt (plain mode; in the UI use the chat settings, F2).")
-@click.option("--temperature", type=float, help="Sampling temperature for new chats (default 0: greedy).")
-@click.option("--max-tokens", type=int, help="Most tokens per answer for new chats (default 512).")
+@temperature_option("Sampling temperature for new chats (default 0: greedy).")
+@max_tokens_option("Most tokens per answer for new chats (default 512).")
 @hardware_options(ctx_help="Context size in tokens for new chats (default 4096).")
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def chat_command(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..config import GenerationConfig, RuntimeConfig, resolve
-from .options import hardware_options
+from .options import hardware_options, max_tokens_option
 
 
 @click.group("eval")
@@ -42,7 +42,7 @@ def eval_group() -> None:
     help="Report path stem: writes STEM.md and STEM.json.",
 )
 @click.option("--parallel", type=click.IntRange(min=1), help="Segments decoded at once.")
-@click.option("--max-tokens", type=int, help="Most tokens per sentence (default 512).")
+@max_tokens_option("Most tokens per sentence (default 512).")
 @hardware_options()
 def flores_command(
     data: Path,

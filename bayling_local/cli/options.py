@@ -8,7 +8,14 @@ from typing import TypeVar
 
 import click
 
-from ..config import GenerationConfig, RuntimeConfig, resolve_run_settings
+from ..config import (
+    CTX_RANGE,
+    MAX_TOKENS_RANGE,
+    TEMPERATURE_RANGE,
+    GenerationConfig,
+    RuntimeConfig,
+    resolve_run_settings,
+)
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -17,15 +24,25 @@ def hardware_options(ctx_help: str = "Context size in tokens (default 4096).") -
     """`--threads`, `--n-gpu-layers` and `--ctx`, worded the same everywhere."""
 
     def decorate(command: F) -> F:
-        command = click.option("--ctx", type=int, help=ctx_help)(command)
+        command = click.option("--ctx", type=click.IntRange(*CTX_RANGE), help=ctx_help)(command)
         command = click.option(
             "--n-gpu-layers",
-            type=int,
-            help="Layers on the GPU (default: all when llama.cpp has GPU offload).",
+            type=click.IntRange(min=-1),
+            help="Layers on the GPU (default: all when llama.cpp has GPU offload; -1 all, 0 none).",
         )(command)
-        return click.option("--threads", type=int, help="CPU threads (default: physical cores).")(command)
+        return click.option(
+            "--threads", type=click.IntRange(min=1), help="CPU threads (default: physical cores)."
+        )(command)
 
     return decorate
+
+
+def temperature_option(help: str = "Sampling temperature (default 0: greedy).") -> Callable[[F], F]:
+    return click.option("--temperature", type=click.FloatRange(*TEMPERATURE_RANGE), help=help)
+
+
+def max_tokens_option(help: str = "Most tokens per segment (default 512).") -> Callable[[F], F]:
+    return click.option("--max-tokens", type=click.IntRange(*MAX_TOKENS_RANGE), help=help)
 
 
 def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:

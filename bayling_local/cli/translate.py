@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..languages import resolve_language
-from .options import hardware_options, settings_from_flags
+from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
 
 
 @click.command("translate")
@@ -30,8 +30,8 @@ from .options import hardware_options, settings_from_flags
     "--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model)."
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per segment.")
-@click.option("--temperature", type=float, help="Sampling temperature (default 0: greedy).")
-@click.option("--max-tokens", type=int, help="Most tokens per segment (default 512).")
+@temperature_option()
+@max_tokens_option()
 @hardware_options()
 @click.option(
     "--parallel",

@@ -110,3 +110,31 @@ def test_every_command_has_help(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--ctx", "10"], "--ctx"),
+        (["--ctx", "0"], "--ctx"),
+        (["--ctx", "64"], "--ctx"),
+        (["--max-tokens", "0"], "--max-tokens"),
+        (["--temperature", "-1"], "--temperature"),
+        (["--threads", "0"], "--threads"),
+        (["--n-gpu-layers", "-2"], "--n-gpu-layers"),
+    ],
+)
+def test_out_of_range_numbers_are_refused_before_any_model_loads(args: list[str], option: str) -> None:
+    outcome = CliRunner().invoke(cli, ["translate", "hello", "--to", "fra_Latn", *args])
+    assert outcome.exit_code == 2
+    assert option in outcome.output
+    assert "Traceback" not in outcome.output and "built-in" not in outcome.output
+
+
+def test_the_tui_settings_show_the_same_context_limits_in_plain_numbers() -> None:
+    from bayling_local.config import CTX_RANGE
+    from bayling_local.tui.screens.settings import _number
+
+    with pytest.raises(ValueError, match="between 256 and 1,048,576, not 10") as caught:
+        _number("10", "Context size", int, *CTX_RANGE)
+    assert "e+06" not in str(caught.value)

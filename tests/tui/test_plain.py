@@ -72,9 +72,24 @@ def test_errors_are_one_line_and_the_repl_goes_on(fake: FakeLoader) -> None:
 
 def test_model_that_fails_to_load_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chats, "default_loader", FakeLoader(fail="broken.gguf is not a GGUF file"))
-    stdout, stderr, code = run("Hi\n")
+    stdout, stderr, code = run("Hi\nAgain\n")
     assert "Error: broken.gguf is not a GGUF file" in stderr
+    assert stderr.count("broken.gguf") == 1  # the session ends at the first failure, once
     assert stdout == ""
+    assert code == 1  # like every other command that cannot load its model
+
+
+def test_a_bad_template_ends_the_session_with_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bayling_local.errors import UsageError
+
+    class BadTemplate(FakeLoader):
+        def __call__(self, runtime):  # type: ignore[no-untyped-def]
+            raise UsageError("unknown prompt format 'bogus'")
+
+    monkeypatch.setattr(chats, "default_loader", BadTemplate())
+    _, stderr, code = run("Hi\n", "--template", "bogus")
+    assert "unknown prompt format" in stderr
+    assert code == 2
 
 
 def test_bad_target_language_fails_before_starting() -> None:

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from ...chats.settings import ChatSettings
+from ...config import CTX_RANGE, MAX_TOKENS_RANGE, TEMPERATURE_RANGE
 
 AUTO_MODEL = "__auto__"
 
@@ -73,9 +74,11 @@ class SettingsScreen(ModalScreen[ChatSettings | None]):
     def read(self) -> ChatSettings:
         """The settings as entered; ValueError says which field is wrong."""
         model = self.query_one("#model", Select).value
-        temperature = _number(self.query_one("#temperature", Input).value, "Temperature", float, 0.0, 5.0)
-        max_tokens = _number(self.query_one("#max-tokens", Input).value, "Max tokens", int, 1, 1_000_000)
-        ctx = _number(self.query_one("#ctx", Input).value, "Context size", int, 256, 1_048_576)
+        temperature = _number(
+            self.query_one("#temperature", Input).value, "Temperature", float, *TEMPERATURE_RANGE
+        )
+        max_tokens = _number(self.query_one("#max-tokens", Input).value, "Max tokens", int, *MAX_TOKENS_RANGE)
+        ctx = _number(self.query_one("#ctx", Input).value, "Context size", int, *CTX_RANGE)
         return ChatSettings(
             system_prompt=self.query_one("#system-prompt", TextArea).text.strip(),
             model=None if model == AUTO_MODEL else str(model),
@@ -92,7 +95,12 @@ def _number(text: str, name: str, kind: type[int] | type[float], low: float, hig
     try:
         value = kind(text.strip())
     except ValueError:
-        raise ValueError(f"{name} must be a number between {low:g} and {high:g}") from None
+        raise ValueError(f"{name} must be a number between {_shown(low)} and {_shown(high)}") from None
     if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
+        raise ValueError(f"{name} must be between {_shown(low)} and {_shown(high)}, not {_shown(value)}")
     return value
+
+
+def _shown(value: float) -> str:
+    """1048576 as 1,048,576 and 0.7 as 0.7 (`:g` would write 1.04858e+06)."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
