@@ -25,6 +25,11 @@ from .options import hardware_options, max_tokens_option, settings_from_flags, t
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout."
 )
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Replace the -i file with its translation (the original is kept as FILE.orig).",
+)
 @click.option("-m", "--model", help="Model name from `bayling-local models`, or a .gguf path.")
 @click.option(
     "--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model)."
@@ -45,6 +50,7 @@ def translate_command(
     source: str | None,
     input_file: Path | None,
     output: Path | None,
+    in_place: bool,
     model: str | None,
     template: str | None,
     as_json: bool,
@@ -60,8 +66,9 @@ def translate_command(
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
     """
-    from ..translation.job import TranslateJob, check_writable, read_segments, run_translate
+    from ..translation.job import TranslateJob, check_writable, plan_output, read_segments, run_translate
 
+    output, backup = plan_output(input_file, output, in_place)
     if output is not None:
         check_writable(output)
     runtime, generation = settings_from_flags()
@@ -76,5 +83,6 @@ def translate_command(
         stream=sys.stdout.isatty(),
         parallel=parallel,
         notify=lambda line: click.echo(line, err=True),
+        backup=backup,
     )
     run_translate(job, lambda chunk: click.echo(chunk, nl=False))

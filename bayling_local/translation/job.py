@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, UsageError
 from ..languages import Language
 from ..textio import checked_lines, decode_utf8, read_input_file
 from .translator import OneLineStream, SegmentResult
@@ -36,6 +36,8 @@ class TranslateJob:
     """Segments decoded at once (None: chosen from the model size and hardware)."""
     notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
     """Where notices go (stderr in the CLI), one line each."""
+    backup: Path | None = None
+    """With --in-place: where the source file is copied before it is replaced."""
 
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
@@ -63,6 +65,11 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
     for notice in result_notices(job, results):
         job.notify(notice)
     if job.output is not None:
+        if job.backup is not None:
+            import shutil
+
+            shutil.copy2(job.output, job.backup)
+            job.notify(f"The original is kept as {job.backup}.")
         _write_output(job.output, results, job.as_json)
     return results
 
@@ -75,6 +82,46 @@ def _line_streams(emit: Emit) -> Callable[[int, str], None]:
         streams.setdefault(index, OneLineStream(emit))(piece)
 
     return on_piece
+
+
+def plan_output(
+    input_file: Path | None, output: Path | None, in_place: bool
+) -> tuple[Path | None, Path | None]:
+    """The output path and, when it replaces the input (--in-place only), the backup path for the input.
+
+    An output that is the input file (also through a symlink or another spelling of the path) is refused
+    without --in-place: translating a file onto itself would lose the source text.
+    """
+    if in_place:
+        if input_file is None:
+            raise UsageError("--in-place needs -i FILE: it replaces that file with its translation")
+        output = output or input_file
+    if output is None or input_file is None or not _same_file(input_file, output):
+        if in_place:
+            raise UsageError("--in-place writes over -i FILE; leave out -o, or give -o the same file")
+        return output, None
+    if not in_place:
+        raise UsageError(
+            f"-o {output} is the input file; choose another output, or add --in-place to replace it "
+            "(the original is kept as FILE.orig)"
+        )
+    return output, free_backup_name(input_file)
+
+
+def free_backup_name(path: Path) -> Path:
+    """FILE.orig, or FILE.orig.1, FILE.orig.2, ... when that exists: a backup never replaces another."""
+    candidate = path.with_name(path.name + ".orig")
+    number = 0
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.orig.{number}")
+    return candidate
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return a.resolve() == b.resolve()
 
 
 def check_writable(path: Path) -> None:
