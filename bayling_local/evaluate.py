@@ -96,7 +96,12 @@ def parse_pairs(spec: str, codes: list[str]) -> list[tuple[str, str]]:
                 raise UsageError(
                     f"bad pair {item!r}; write SOURCE-TARGET like eng_Latn-fra_Latn, or all-to-eng_Latn"
                 )
-            pairs.append((code(source), code(target)))
+            pair = (code(source), code(target))
+            if pair[0] == pair[1]:
+                raise UsageError(
+                    f"{item!r} translates {pair[0]} into itself; a direction needs two languages"
+                )
+            pairs.append(pair)
     missing = sorted({c for pair in pairs for c in pair} - set(codes))
     if missing:
         raise UsageError(

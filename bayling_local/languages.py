@@ -281,6 +281,26 @@ def resolve_language(query: str) -> Language:
     )
 
 
+def ambiguity_notice(query: str) -> str | None:
+    """What to tell the user when `query` could name several languages and the stated default was taken."""
+    key = _normalize(query)
+    chosen = find_language(query)
+    if chosen is None or not (key in DEFAULTS or key in ambiguous_keys()):
+        return None
+    others = [BY_CODE[c] for c in ambiguous_keys().get(key, ()) if c != chosen.code]
+    if len(key) > 3:  # a name: languages whose name contains it too ("Norwegian Nynorsk", "Central Kurdish")
+        others += [
+            lang
+            for lang in ALL_LANGUAGES
+            if key in _normalize(lang.name) and "script)" not in lang.name and lang not in others
+        ]
+    others = [lang for lang in others if lang != chosen]
+    if not others:
+        return None
+    listed = ", ".join(f"{lang.name} ({lang.code})" for lang in others[:4])
+    return f"{query.strip()!r} taken as {chosen.name} ({chosen.code}); for {listed}, give its code."
+
+
 def search_languages(filter: str | None = None) -> list[Language]:
     """Languages whose code, ISO codes, English or native name contain `filter` (all when None or empty)."""
     if not filter or not filter.strip():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..languages import resolve_language
+from ..languages import ambiguity_notice, resolve_language
 from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
 
 
@@ -72,6 +72,10 @@ def translate_command(
     if output is not None:
         check_writable(output)
     runtime, generation = settings_from_flags()
+    for named in (target, source):
+        notice = ambiguity_notice(named) if named else None
+        if notice:
+            click.echo(notice, err=True)
     job = TranslateJob(
         lines=read_segments(text, input_file),
         target=resolve_language(target),

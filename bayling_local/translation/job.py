@@ -46,6 +46,11 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
     from .batch import translate_segments
     from .translator import Translator
 
+    if job.source is not None and job.source == job.target:
+        job.notify(f"--from and --to are both {job.target.code}: the text is copied through unchanged.")
+        results = [_unchanged(line, job) for line in job.lines]
+        _emit_all(job, results, emit)
+        return results
     busy = sum(1 for line in job.lines if line.strip())
     # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
     engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
@@ -72,6 +77,21 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
             job.notify(f"The original is kept as {job.backup}.")
         _write_output(job.output, results, job.as_json)
     return results
+
+
+def _unchanged(line: str, job: TranslateJob) -> SegmentResult:
+    code = job.target.code
+    return SegmentResult(
+        source=line, translation=line, source_language=code, target_language=code, model="none"
+    )
+
+
+def _emit_all(job: TranslateJob, results: list[SegmentResult], emit: Emit) -> None:
+    if job.output is not None:
+        _write_output(job.output, results, job.as_json)
+        return
+    for result in results:
+        emit(_render(result, job.as_json, streamed=False))
 
 
 def _line_streams(emit: Emit) -> Callable[[int, str], None]:
