@@ -145,16 +145,20 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_writable(path: Path) -> None:
-    """Fail before any work when the output cannot be written."""
-    import os
+    """Fail before any work when the output cannot be written: a temporary file is made in its folder, as
+    the atomic write will (permission bits say nothing for root, nor for read-only or virtual file systems)."""
+    import tempfile
 
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name for -o")
     if not parent.is_dir():
         raise OutputError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise OutputError(f"cannot write {path}: permission denied; choose another -o path")
+    try:
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{path.name}.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another -o path") from exc
 
 
 def _render(result: SegmentResult, as_json: bool, streamed: bool) -> str:

@@ -59,3 +59,12 @@ def test_in_place_replaces_the_file_and_keeps_the_original(source: Path) -> None
     lines = source.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and lines != SOURCE.splitlines()
     assert "in.txt.orig" in outcome.stderr
+
+
+def test_an_output_folder_that_refuses_files_fails_before_any_model_loads(tmp_path: Path) -> None:
+    # /sys refuses new files even for root, whose permission bits say otherwise.
+    outcome = translate("hello", "-o", "/sys/bayling-probe.txt")
+    assert outcome.exit_code == 1
+    assert "cannot write /sys/bayling-probe.txt" in outcome.stderr
+    assert "built-in" not in outcome.stderr
+    assert not list(tmp_path.iterdir())
