@@ -210,6 +210,24 @@ def test_bad_mixture_is_a_usage_error(instruction_file: Path) -> None:
         build_dataset(BuildConfig(instructions=[str(instruction_file)], mixture={"translation": 1.0}))
 
 
+def test_unknown_languages_and_an_empty_total_are_refused_all_at_once(
+    instruction_file: Path, tmp_path: Path
+) -> None:
+    outcome = CliRunner().invoke(
+        cli,
+        [
+            "data", "build", "--instructions", str(instruction_file), "--out", str(tmp_path / "out"),
+            "--languages", "eng_Latn,klingon", "--pivots", "eng_Latn,zho_Hanz", "--total", "0",
+        ],
+    )  # fmt: skip
+    assert outcome.exit_code == 2
+    message = outcome.stderr
+    assert "'klingon' is not a FLORES-200 code" in message
+    assert "'zho_Hanz' is not a FLORES-200 code (closest: " in message and "zho_Hans" in message
+    assert "--total must be at least 1" in message
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
 @needs_flores
 def test_cli_data_build_prints_the_summary(instruction_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "built"

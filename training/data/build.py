@@ -110,6 +110,26 @@ def _check(config: BuildConfig) -> None:
     bad_kinds = sorted(set(config.multi_turn_kinds) - set(tasks.MULTI_TURN_KINDS))
     if bad_kinds:
         raise UsageError(f"unknown multi-turn kind(s) {', '.join(bad_kinds)}; known: third, refine, register")
+    problems = _language_problems(config)
+    if config.total < 1:
+        problems.append(f"--total must be at least 1, not {config.total}")
+    if config.heldout_examples is not None and config.heldout_examples < 0:
+        problems.append(f"--heldout-examples must be 0 or more, not {config.heldout_examples}")
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
+def _language_problems(config: BuildConfig) -> list[str]:
+    """Every code in --languages and --pivots that is not a FLORES-200 code, with the closest ones."""
+    from bayling_local.languages import BY_CODE, closest_languages
+
+    problems = []
+    for option, codes in (("--languages", config.languages or []), ("--pivots", config.pivots)):
+        for code in codes:
+            if code not in BY_CODE:
+                near = ", ".join(lang.code for lang in closest_languages(code, 3)) or "none"
+                problems.append(f"{option}: {code!r} is not a FLORES-200 code (closest: {near})")
+    return problems
 
 
 def _normal(text: str) -> str:
