@@ -64,15 +64,97 @@ class GenerationConfig:
     """Random seed for sampling, so sampled runs can be repeated."""
 
 
+# The tables config.toml may hold, and the ranges of their numeric settings (inclusive; None: unbounded).
+FILE_SECTIONS: dict[str, type] = {"runtime": RuntimeConfig, "generation": GenerationConfig}
+RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("runtime", "ctx"): CTX_RANGE,
+    ("runtime", "threads"): (1, None),
+    ("runtime", "n_gpu_layers"): (-1, None),
+    ("generation", "temperature"): TEMPERATURE_RANGE,
+    ("generation", "max_tokens"): MAX_TOKENS_RANGE,
+    ("generation", "top_p"): (0.0, 1.0),
+    ("generation", "top_k"): (0, None),
+    ("generation", "repeat_penalty"): (0.0, None),
+}
+
+
 def load_config_file(path: Path | None = None) -> dict[str, Any]:
-    """Read the user's TOML config; a missing file is an empty config, a broken one an error."""
+    """Read and validate the user's TOML config; a missing file is an empty config. Every problem of a
+    broken or invalid file is reported at once, with the file and key, before anything runs."""
     path = path or paths.config_file()
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from exc
+    problems = config_problems(data)
+    if problems:
+        raise UsageError(f"config file {path}: {'; '.join(problems)}; fix or remove it")
+    return data
+
+
+def config_problems(data: dict[str, Any]) -> list[str]:
+    """What is wrong in a parsed config.toml: unknown tables and keys, wrong types, values out of range."""
+    import difflib
+
+    problems = []
+    for section, table in data.items():
+        cls = FILE_SECTIONS.get(section)
+        if cls is None:
+            near = difflib.get_close_matches(section, FILE_SECTIONS, n=1)
+            hint = f" (did you mean [{near[0]}]?)" if near else f" (known: {', '.join(FILE_SECTIONS)})"
+            problems.append(f"[{section}] is not a known table{hint}")
+        elif not isinstance(table, dict):
+            problems.append(f"{section} = {table!r} must be a table: write [{section}] and its keys below it")
+        else:
+            problems += _table_problems(section, cls, table)
+    return problems
+
+
+def _table_problems(section: str, cls: type, table: dict[str, Any]) -> list[str]:
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    problems = []
+    for key, value in table.items():
+        if key not in hints:
+            problems.append(f"{section}.{key} is not a setting (known: {', '.join(sorted(hints))})")
+            continue
+        expected = _expected_kind(hints[key])
+        if not _is_kind(value, expected):
+            problems.append(f"{section}.{key} = {value!r}: expected {_kind_name(expected)}")
+            continue
+        low, high = RANGES.get((section, key), (None, None))
+        if isinstance(value, int | float) and not (
+            (low is None or value >= low) and (high is None or value <= high)
+        ):
+            bounds = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+            problems.append(f"{section}.{key} = {value!r}: must be {bounds}")
+    return problems
+
+
+def _expected_kind(hint: Any) -> tuple[type, ...]:
+    """The value types a field accepts (None included for optional fields)."""
+    import types
+    import typing
+
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return tuple(t for arg in typing.get_args(hint) for t in _expected_kind(arg))
+    return (type(None),) if hint is type(None) else (hint,)
+
+
+def _is_kind(value: Any, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):  # TOML's true is not a number: `threads = true` is a mistake
+        return bool in kinds
+    if isinstance(value, int) and float in kinds:
+        return True  # `temperature = 1` means 1.0
+    return any(kind is not bool and isinstance(value, kind) for kind in kinds)
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    names = {int: "a whole number", float: "a number", str: "a string", bool: "true or false"}
+    return " or ".join(names.get(kind, kind.__name__) for kind in kinds if kind is not type(None))
 
 
 def resolve(cls: type[T], flags: dict[str, Any], section: str, file_data: dict[str, Any] | None = None) -> T:

@@ -43,6 +43,21 @@ def collect_report() -> dict[str, object]:
         "home": str(paths.home()),
         "models folder": str(paths.models_dir()),
         "config file": str(paths.config_file()),
+        "config file status": config_status(),
         "installed models": [m.name for m in list_models()],
         "translate would use": model,
     }
+
+
+def config_status() -> str:
+    """`valid`, `none (defaults)`, or what is wrong with config.toml."""
+    from .config import load_config_file
+    from .errors import BaylingError
+
+    if not paths.config_file().exists():
+        return "none (defaults)"
+    try:
+        load_config_file()
+    except BaylingError as exc:
+        return f"invalid: {exc}"
+    return "valid"

@@ -57,3 +57,58 @@ def test_atomic_write_leaves_nothing_on_error_and_keeps_normal_permissions(tmp_p
         handle.write("whole")
     assert target.read_text(encoding="utf-8") == "whole"
     assert target.stat().st_mode & 0o044  # readable by others like any new file (not mkstemp's 0600)
+
+
+def test_every_problem_of_the_config_file_is_reported_at_once_before_any_model_loads(
+    bayling_home: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from bayling_local.cli import cli
+
+    paths.config_file().write_text(
+        '[runtime]\nctx = "big"\nthreads = true\n[generation]\ntemperature = "hot"\nmax_tokens = 0\n'
+        "[runtme]\nmodel = 'x'\n",
+        encoding="utf-8",
+    )
+    outcome = CliRunner().invoke(cli, ["translate", "hello", "--to", "fr"])
+    assert outcome.exit_code == 2
+    message = outcome.stderr
+    assert "config.toml" in message and "Traceback" not in message
+    for problem in (
+        "runtime.ctx = 'big': expected a whole number",
+        "runtime.threads = True: expected a whole number",
+        "generation.temperature = 'hot': expected a number",
+        "generation.max_tokens = 0: must be between 1 and",
+        "[runtme] is not a known table (did you mean [runtime]?)",
+    ):
+        assert problem in message, problem
+    assert "built-in" not in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[runtime]\nctx = 4096.5\n", "runtime = 5\n", "[runtime]\nctx = 64\n", "[generation]\ntop_p = 2\n"],
+)
+def test_wrong_types_shapes_and_ranges_are_usage_errors(bayling_home: Path, text: str) -> None:
+    paths.config_file().write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match="config file .*config.toml: "):
+        resolve(RuntimeConfig, {}, "runtime")
+
+
+def test_good_values_pass_and_whole_numbers_count_as_numbers(bayling_home: Path) -> None:
+    paths.config_file().write_text(
+        '[runtime]\nctx = 8192\nmodel = "m"\nverbose = true\n[generation]\ntemperature = 1\n',
+        encoding="utf-8",
+    )
+    assert resolve(GenerationConfig, {}, "generation").temperature == 1
+
+
+def test_doctor_says_whether_the_config_file_is_valid(bayling_home: Path) -> None:
+    from bayling_local.doctor import config_status
+
+    assert config_status() == "none (defaults)"
+    paths.config_file().write_text("[runtime]\nctx = 2048\n", encoding="utf-8")
+    assert config_status() == "valid"
+    paths.config_file().write_text("[runtime]\nctx = 'big'\n", encoding="utf-8")
+    assert "runtime.ctx = 'big'" in config_status()
