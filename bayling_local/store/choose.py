@@ -56,7 +56,20 @@ def parse_spec(spec: str) -> PullSpec:
     check_repo_id(repo_id)
     check_revision(revision or "main")
     clean_tag = tag.strip().lower().replace("-", "_") or None
+    if clean_tag is not None and clean_tag not in known_quant_tags():
+        raise UsageError(
+            f"unknown quantization {tag.strip()!r} in {spec.strip()!r}; use one that llama.cpp names, e.g. "
+            "q4_k_m, q5_k_m, q8_0, f16 (`bayling-local pull --list` shows what each model offers)"
+        )
     return PullSpec(repo_id, revision or "main", clean_tag, entry.name if entry else None)
+
+
+def known_quant_tags() -> frozenset[str]:
+    """Every quantization llama.cpp names (its file types: q4_k_m, iq3_xxs, bf16, ...), plus f32."""
+    from gguf import LlamaFileType
+
+    names = {name.removeprefix("MOSTLY_").lower() for name in LlamaFileType.__members__}
+    return frozenset(names - {"all_f32", "guessed"} | {"f32"})
 
 
 def quant_label(file_name: str) -> str | None:

@@ -54,6 +54,13 @@ def test_specs_resolve_catalogue_names_revisions_and_tags() -> None:
         parse_spec("llama")
 
 
+def test_an_unknown_quantization_is_refused_before_any_network() -> None:
+    with pytest.raises(UsageError, match="unknown quantization 'q9_z'"):
+        parse_spec("bayling-2-8b:q9_z")
+    for tag in ("q4_k_m", "IQ3_XXS", "bf16", "f32", "q8-0"):
+        assert parse_spec(f"org/name:{tag}").tag == tag.lower().replace("-", "_")
+
+
 def test_quant_labels_and_gguf_choice() -> None:
     assert quant_label("Model-7B.Q4_K_M.gguf") == "q4_k_m"
     assert quant_label("sub/model-iq4_xs.gguf") == "iq4_xs"
