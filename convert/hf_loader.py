@@ -94,26 +94,52 @@ def bf16_to_f32(raw: np.ndarray) -> np.ndarray:
     return wide.view(np.float32)
 
 
+# safetensors' own reader refuses headers above 100 MB; a larger length is a damaged or foreign file.
+_MAX_HEADER_BYTES = 100_000_000
+
+
 def safetensors_refs(path: Path) -> Iterator[TensorRef]:
     """Every tensor of one safetensors file, from its header alone."""
-    try:
-        with open(path, "rb") as handle:
-            (header_len,) = struct.unpack("<Q", handle.read(8))
-            header = json.loads(handle.read(header_len))
-    except (OSError, ValueError, struct.error) as exc:
-        raise ConvertError(f"{path} is not a readable safetensors file ({exc})") from exc
-    data_start = 8 + header_len
+    header, data_start = _safetensors_header(path)
+    size = path.stat().st_size
     for name, info in header.items():
         if name == "__metadata__":
             continue
-        dtype = info["dtype"]
+        try:
+            dtype = info["dtype"]
+            begin, end = (int(x) for x in info["data_offsets"])
+            shape = tuple(int(d) for d in info["shape"])
+        except (KeyError, TypeError, ValueError):
+            raise ConvertError(f"{path} is a damaged safetensors file (bad entry for {name!r})") from None
+        if not 0 <= begin <= end or data_start + end > size:
+            raise ConvertError(
+                f"{path} is a damaged or truncated safetensors file ({name!r} ends at byte "
+                f"{data_start + end}, the file has {size})"
+            )
         if dtype not in _SAFETENSORS_DTYPES:
             raise ConvertError(f"tensor {name} in {path.name} has dtype {dtype}, which cannot be converted")
-        begin, end = info["data_offsets"]
-        shape = tuple(int(d) for d in info["shape"])
         offset = data_start + begin
         loader = _memmap_loader(path, offset, dtype, shape)
         yield TensorRef(name, shape, dtype, end - begin, loader, path, offset)
+
+
+def _safetensors_header(path: Path) -> tuple[dict[str, Any], int]:
+    """The JSON header and where the data starts, with its length checked against the file before reading."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            (header_len,) = struct.unpack("<Q", handle.read(8))
+            if header_len > min(size - 8, _MAX_HEADER_BYTES):
+                raise ConvertError(
+                    f"{path} is not a safetensors file (its first bytes announce a {header_len}-byte header "
+                    f"in a {size}-byte file); check that it was downloaded whole"
+                )
+            header = json.loads(handle.read(header_len))
+    except (OSError, ValueError, struct.error) as exc:
+        raise ConvertError(f"{path} is not a readable safetensors file ({exc})") from exc
+    if not isinstance(header, dict):
+        raise ConvertError(f"{path} is not a safetensors file (its header is not a JSON object)")
+    return header, 8 + header_len
 
 
 def _memmap_loader(path: Path, offset: int, dtype: str, shape: tuple[int, ...]) -> Callable[[], np.ndarray]:

@@ -40,6 +40,27 @@ def test_unsupported_architecture_lists_supported(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"\xff" * 64,
+        b"\x10\x00\x00\x00\x00\x00\x00\x00[1, 2]" + b" " * 8,
+        b"\x04\x00\x00\x00\x00\x00\x00\x00{bad",
+    ],
+    ids=["huge-header-length", "header-not-an-object", "bad-json"],
+)
+def test_garbage_safetensors_is_one_line_not_a_memory_error(
+    llama2_dir: Path, tmp_path: Path, garbage: bytes
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(llama2_dir, src)
+    for shard in src.glob("*.safetensors"):
+        shard.write_bytes(garbage)
+    result = run(str(src), "-o", str(tmp_path / "x.gguf"))
+    assert_one_line_error(result, "safetensors")
+    assert not (tmp_path / "x.gguf").exists()
+
+
 def test_existing_output_needs_force(llama2_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "model.gguf"
     out.write_bytes(b"keep me")
