@@ -82,6 +82,9 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point."""
+    from .reporting import stop_cleanly_on_sigterm
+
+    stop_cleanly_on_sigterm()
     try:
         cli(prog_name="bayling-local")
     except KeyboardInterrupt:

@@ -22,7 +22,28 @@ def invoke_reporting_errors(invoke: Any, ctx: click.Context) -> object:
         ctx.exit(exc.exit_code)
     except BrokenPipeError:
         ctx.exit(0)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C or SIGTERM: whatever the command finished is already out (stdout, OUT.partial).
+        click.echo("Interrupted.", err=True)
+        ctx.exit(TERMINATED_EXIT if isinstance(exc, Terminated) else INTERRUPTED_EXIT)
     return None
+
+
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report it
+TERMINATED_EXIT = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C so finally blocks keep finished work."""
+
+
+def stop_cleanly_on_sigterm() -> None:
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminated)
 
 
 class ReportingGroup(click.Group):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from ..languages import ambiguity_notice, resolve_language
 from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
 
@@ -30,6 +31,11 @@ from .options import hardware_options, max_tokens_option, settings_from_flags, t
     is_flag=True,
     help="Replace the -i file with its translation (the original is kept as FILE.orig).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted -o run from OUT.partial instead of starting again.",
+)
 @click.option("-m", "--model", help="Model name from `bayling-local models`, or a .gguf path.")
 @click.option(
     "--template", help="Prompt format: bayling, bayling3, gguf or fewshot (default: from the model)."
@@ -51,6 +57,7 @@ def translate_command(
     input_file: Path | None,
     output: Path | None,
     in_place: bool,
+    resume: bool,
     model: str | None,
     template: str | None,
     as_json: bool,
@@ -69,6 +76,8 @@ def translate_command(
     from ..translation.job import TranslateJob, check_writable, plan_output, read_segments, run_translate
 
     output, backup = plan_output(input_file, output, in_place)
+    if resume and output is None:
+        raise UsageError("--resume continues an interrupted -o run: give the same -i and -o as that run")
     if output is not None:
         check_writable(output)
     runtime, generation = settings_from_flags()
@@ -88,5 +97,11 @@ def translate_command(
         parallel=parallel,
         notify=lambda line: click.echo(line, err=True),
         backup=backup,
+        resume=resume,
     )
-    run_translate(job, lambda chunk: click.echo(chunk, nl=False))
+
+    def emit(chunk: str) -> None:
+        click.echo(chunk, nl=False)
+        sys.stdout.flush()  # line by line into a pipe too: an interrupted run keeps what it printed
+
+    run_translate(job, emit)

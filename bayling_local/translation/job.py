@@ -9,12 +9,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import GenerationConfig, RuntimeConfig
 from ..errors import InputError, OutputError, UsageError
 from ..languages import Language
 from ..textio import checked_lines, decode_utf8, read_input_file
 from .translator import OneLineStream, SegmentResult
+
+if TYPE_CHECKING:
+    from .partial import PartialNote
 
 Emit = Callable[[str], None]
 
@@ -38,6 +42,8 @@ class TranslateJob:
     """Where notices go (stderr in the CLI), one line each."""
     backup: Path | None = None
     """With --in-place: where the source file is copied before it is replaced."""
+    resume: bool = False
+    """Continue an interrupted `-o` run from its `OUT.partial` instead of starting again."""
 
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
@@ -51,20 +57,29 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
         results = [_unchanged(line, job) for line in job.lines]
         _emit_all(job, results, emit)
         return results
-    busy = sum(1 for line in job.lines if line.strip())
+    done = _resumed(job)
+    lines = job.lines[len(done) :]
+    busy = sum(1 for line in lines if line.strip())
     # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
     engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
+    finished: list[SegmentResult] = []
+    stream = job.stream and job.output is None and not job.as_json
+
+    def release(result: SegmentResult) -> None:
+        finished.append(result)
+        if job.output is None:
+            emit(_render(result, job.as_json, stream))
+
     try:
         if engine.notice:
             job.notify(engine.notice)
         translator = Translator(engine, job.target, job.source, job.generation)
-        stream = job.stream and job.output is None and not job.as_json
         results = translate_segments(
-            translator,
-            job.lines,
-            on_result=None if job.output is not None else (lambda r: emit(_render(r, job.as_json, stream))),
-            on_piece=_line_streams(emit) if stream else None,
+            translator, lines, on_result=release, on_piece=_line_streams(emit) if stream else None
         )
+    except KeyboardInterrupt:
+        _keep_partial(job, done, finished)
+        raise
     finally:
         engine.close()
     for notice in result_notices(job, results):
@@ -75,8 +90,44 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
 
             shutil.copy2(job.output, job.backup)
             job.notify(f"The original is kept as {job.backup}.")
-        _write_output(job.output, results, job.as_json)
+        _write_output(job.output, done + [_render(r, job.as_json, False) for r in results])
+        from .partial import drop_partial
+
+        drop_partial(job.output)
     return results
+
+
+def _note(job: TranslateJob, lines_done: int) -> PartialNote:
+    from .partial import PartialNote, input_digest
+
+    source = job.source.code if job.source else None
+    return PartialNote(input_digest(job.lines), lines_done, job.target.code, source, job.as_json)
+
+
+def _resumed(job: TranslateJob) -> list[str]:
+    """The rendered lines an interrupted run already wrote (--resume), else none."""
+    if not job.resume or job.output is None:
+        return []
+    from .partial import load_partial
+
+    done = load_partial(job.output, _note(job, 0))
+    if done:
+        job.notify(f"Resuming after line {len(done)} of {len(job.lines)} (from {job.output}.partial).")
+    return done
+
+
+def _keep_partial(job: TranslateJob, done: list[str], finished: list[SegmentResult]) -> None:
+    """Interrupted: keep what is finished as OUT.partial (for --resume); stdout already has it."""
+    if job.output is None:
+        return
+    from .partial import save_partial
+
+    rendered = done + [_render(r, job.as_json, False) for r in finished if not r.cancelled]
+    path = save_partial(job.output, rendered, _note(job, len(rendered)))
+    job.notify(
+        f"Interrupted after {len(rendered)} of {len(job.lines)} lines: they are kept in {path}; "
+        "run the same command with --resume to finish."
+    )
 
 
 def _unchanged(line: str, job: TranslateJob) -> SegmentResult:
@@ -88,7 +139,7 @@ def _unchanged(line: str, job: TranslateJob) -> SegmentResult:
 
 def _emit_all(job: TranslateJob, results: list[SegmentResult], emit: Emit) -> None:
     if job.output is not None:
-        _write_output(job.output, results, job.as_json)
+        _write_output(job.output, [_render(r, job.as_json, False) for r in results])
         return
     for result in results:
         emit(_render(result, job.as_json, streamed=False))
@@ -167,13 +218,13 @@ def _render(result: SegmentResult, as_json: bool, streamed: bool) -> str:
     return "\n" if streamed and result.source.strip() else result.translation + "\n"
 
 
-def _write_output(path: Path, results: list[SegmentResult], as_json: bool) -> None:
+def _write_output(path: Path, rendered: list[str]) -> None:
     from ..atomic import atomic_write
 
     try:
         with atomic_write(path) as handle:
-            for result in results:
-                handle.write(_render(result, as_json, streamed=False))
+            for line in rendered:
+                handle.write(line)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another -o path") from exc
 
