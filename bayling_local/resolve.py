@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import ModelNotFoundError
 from .store import list_models, lookup
+from .store.names import BUILTIN_ALIASES
 
 BUILTIN_NAME = "gemma3-270m (built-in)"
 GET_BAYLING_HINT = (
@@ -74,7 +75,7 @@ def _resolve_spec(spec: str) -> ResolvedModel:
     stored = lookup(spec)
     if stored is not None:
         return ResolvedModel(stored.path, stored.name, "named with --model", stored.template)
-    if spec.lower() in {"builtin", "built-in", "gemma3-270m"}:
+    if spec.lower() in BUILTIN_ALIASES:
         return ResolvedModel(builtin_model_path(), BUILTIN_NAME, "named with --model", is_builtin=True)
     path = Path(spec).expanduser()
     if path.is_file():

@@ -13,6 +13,7 @@ from . import register
 from .download import sha256_of
 from .names import check_name
 from .registry import StoredModel
+from .show import detected_format
 
 
 @dataclass
@@ -53,7 +54,10 @@ def import_gguf(request: ImportRequest) -> StoredModel:
             quantization=(info.file_type or "").lower() or None,
             template=request.template,
             source_path=str(path.resolve()),
-            extra={"architecture": info.architecture},
+            extra={
+                "architecture": info.architecture,
+                "prompt_format": detected_format(info, request.template),
+            },
         )
         return register.finish(folder, placed, reg, sha256_of(placed))
     except BaylingError:

@@ -85,3 +85,7 @@ def check_file_name(remote_path: str) -> str:
 def default_name(repo_id: str) -> str:
     """The store name a pull uses when none is given: the repo's own name, lowercased."""
     return check_name(repo_id.rsplit("/", 1)[-1].lower())
+
+
+BUILTIN_ALIASES = frozenset({"builtin", "built-in", "gemma3-270m"})
+"""Names that mean the built-in model, which lives in its PyPI package, not in the store."""

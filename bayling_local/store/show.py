@@ -6,7 +6,29 @@ from typing import Any
 
 from ..llama.gguf import GGUFInfo, read_info
 
-__all__ = ["GGUFInfo", "format_info", "human_bytes", "human_count", "read_info"]
+__all__ = ["GGUFInfo", "detected_format", "format_info", "human_bytes", "human_count", "read_info"]
+
+
+def detected_format(info: GGUFInfo, recorded: str | None = None) -> str:
+    """The prompt format's name bayling-local uses for this file (what `translate` and `chat` would pick)."""
+    from ..templates import ModelFacts, choose_format
+
+    facts = ModelFacts(
+        file_name=info.path.name,
+        architecture=info.architecture,
+        model_name=info.model_name,
+        chat_template=info.chat_template,
+        vocab_size=info.vocab_size,
+    )
+    return choose_format(facts, recorded).name
+
+
+def format_used(info: GGUFInfo, recorded: str | None = None) -> str:
+    """`detected_format`, with where it comes from, for `show`."""
+    chosen = detected_format(info, recorded)
+    how = "recorded in the store" if recorded else "chosen from the GGUF"
+    note = ", completion prompts for a base model" if chosen == "fewshot" else ""
+    return f"{chosen} ({how}{note})"
 
 
 def human_count(n: float) -> str:
@@ -42,7 +64,7 @@ def format_info(info: GGUFInfo, manifest: dict[str, Any] | None = None, template
         ("file type", info.file_type or "unknown"),
         ("tensor types", ", ".join(f"{k} x{v}" for k, v in info.tensor_types.items())),
         ("vocabulary", str(info.vocab_size or "unknown")),
-        ("prompt format", manifest.get("template") or "from the GGUF"),
+        ("prompt format", format_used(info, manifest.get("template"))),
     ]
     if origin:
         rows.append(("source", f"{origin}@{revision}" if revision else origin))

@@ -33,11 +33,13 @@ def test_pull_models_translate_show_rm(hub: FakeHub) -> None:
     assert "Pulled tiny-llama: converted and registered" in pulled.stderr
 
     listed = run("models")
-    header, row = listed.stdout.splitlines()
+    header, row, builtin = listed.stdout.splitlines()
     assert header.split() == ["NAME", "QUANT", "SIZE", "FORMAT", "SOURCE", "ADDED"]
     assert row.split()[:2] == ["tiny-llama", "q4_k_m"] and TINY in row
-    as_json = json.loads(run("models", "--json").stdout)
-    assert as_json["name"] == "tiny-llama" and as_json["revision"] == hub.repos[TINY].commit
+    assert builtin.split()[:2] == ["builtin", "q4_k_m"] and "fewshot" in builtin and "demo model" in builtin
+    first, second = (json.loads(line) for line in run("models", "--json").stdout.splitlines())
+    assert first["name"] == "tiny-llama" and first["revision"] == hub.repos[TINY].commit
+    assert second["name"] == "builtin"
 
     # A tiny random model writes garbage, but it must load, run and stop.
     translated = run(
@@ -58,6 +60,13 @@ def test_pull_models_translate_show_rm(hub: FakeHub) -> None:
     assert removed.exit_code == 0 and "Removed tiny-llama" in removed.stderr
     assert list_models() == [] and not (paths.models_dir() / "tiny-llama").exists()
     assert "no installed model named 'tiny-llama'" in one_line_error(run("rm", "tiny-llama"))
+    assert "cannot be removed" in one_line_error(run("rm", "builtin"))
+
+
+@pytest.mark.slow  # the gguf package reads the 262k-token vocabulary of the header: about 12 s
+def test_show_builtin_names_the_prompt_format_it_uses() -> None:
+    shown = run("show", "builtin", "--no-template").stdout
+    assert "prompt format   fewshot (chosen from the GGUF" in shown
 
 
 def test_import_registers_a_local_gguf(tmp_path: Path, gguf_repo_files: dict[str, bytes]) -> None:
