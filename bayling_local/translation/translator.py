@@ -15,7 +15,7 @@ from ..fewshot import translation_prompt
 from ..languages import Language, language_label
 from ..llama.protocol import EngineLike
 from ..llama.requests import TextCallback
-from ..segment import fit_chunks
+from ..segment import fit_chunks, split_sentences
 from ..templates import Message, translation_message
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
@@ -69,6 +69,9 @@ class Translator:
     source: Language | None = None
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     detect: bool = True
+    by_sentence: bool = True
+    """With a completion (few-shot) prompt, translate a paragraph sentence by sentence: a base model asked
+    for a whole paragraph answers with one short sentence (often an example sentence copied back)."""
     prefixes: dict[str | None, list[int]] = field(default_factory=dict, repr=False, compare=False)
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
@@ -125,11 +128,19 @@ class Translator:
         return translate_segments(self, [text], on_piece=stream, progress=False)[0]
 
     def chunks(self, text: str, source: Language | None) -> list[str]:
-        """The pieces `text` must be cut into so that prompt plus answer fit the context."""
+        """The pieces `text` is translated in: its sentences with a completion prompt, else as few pieces as
+        fit the context (prompt plus answer); `"".join(pieces) == text`."""
         overhead = self.engine.count_tokens(self.prompt("", source)) + 8
         room = self.engine.n_ctx - overhead
         # The answer needs room too: about as long as the input, up to 3x for some scripts.
         budget = max(16, room // 4)
+        if self.by_sentence and not self.engine.format.is_chat:
+            pieces = [
+                chunk
+                for part in split_sentences(text)
+                for chunk in fit_chunks(part, self.engine.count_tokens, budget)
+            ]
+            return pieces or [text]
         return fit_chunks(text, self.engine.count_tokens, budget)
 
     def chunk_request(self, chunk: str, source: Language | None) -> tuple[str, int, tuple[str, ...]]:

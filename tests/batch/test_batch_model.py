@@ -204,3 +204,16 @@ def test_parallel_must_be_positive() -> None:
     outcome = CliRunner().invoke(cli, ["translate", "hello", "--to", "fra_Latn", "--parallel", "0"])
     assert outcome.exit_code == 2
     assert "--parallel" in outcome.output
+
+
+def test_a_paragraph_comes_back_whole_sentence_by_sentence(engine: Engine, flores_dir: Path) -> None:
+    """Six FLORES sentences on one line used to come back as one short sentence (47 of 890 characters)."""
+    sentences = (flores_dir / "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[40:46]
+    paragraph = " ".join(sentences)
+    translator = Translator(
+        engine, resolve_language("fra_Latn"), resolve_language("eng_Latn"), GenerationConfig(max_tokens=96)
+    )
+    result = translate_segments(translator, [paragraph])[0]
+    assert result.pieces == 6
+    assert len(result.translation) > 0.5 * len(paragraph)
+    assert "\n" not in result.translation
