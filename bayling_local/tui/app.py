@@ -166,7 +166,7 @@ class BaylingApp(App[None]):
         )
 
     def on_usage_changed(self, message: events.UsageChanged) -> None:
-        self.query_one(StatusBar).set_usage(message.tokens_per_second, message.used)
+        self.query_one(StatusBar).set_usage(message.tokens_per_second, message.used, message.mode)
 
     # Modes and the keys both modes share
 
@@ -343,7 +343,7 @@ class BaylingApp(App[None]):
             if side == "source":
                 pane.set_languages(None if code == AUTO else BY_CODE[code], pane.target)
             else:
-                pane.set_languages(pane.source, BY_CODE[code])
+                pane.pick_target(BY_CODE[code])
 
         title = "Translate from (type to search)" if side == "source" else "Translate into (type to search)"
         self.push_screen(LanguagePickerScreen(title, allow_auto=side == "source"), chosen)

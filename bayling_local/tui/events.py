@@ -73,6 +73,7 @@ class TranslationDone(Message):
 class UsageChanged(Message):
     """A pane finished generating: its speed and how much of the context it used, for the status bar."""
 
-    def __init__(self, tokens_per_second: float | None, used: int | None) -> None:
+    def __init__(self, tokens_per_second: float | None, used: int | None, mode: str) -> None:
         super().__init__()
-        self.tokens_per_second, self.used = tokens_per_second, used
+        self.tokens_per_second, self.used, self.mode = tokens_per_second, used, mode
+        """`mode`: `Chat` or `Translate`, the status bar shows each mode's own figures."""

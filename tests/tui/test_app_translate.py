@@ -117,3 +117,51 @@ async def test_escape_stops_a_long_paragraph_mid_generation(make_app: MakeApp) -
         stopped = engine.results[-1]
         assert stopped.stop_reason == "cancelled"
         assert stopped.completion_tokens < len(LONG_TRANSLATION.split())  # the fake saw the cancel
+
+
+async def test_a_new_target_clears_the_translation_in_the_old_one(make_app: MakeApp) -> None:
+    app = make_app(FakeEngine(translation="Guten Morgen", delay=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text("Good morning")
+        panel.query_one("#source-text").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == "Guten Morgen"
+        await pick(app, pilot, "f5", "spanish")
+        assert panel.translation == ""
+        assert "into Spanish" in str(panel.query_one("#translate-info").render())
+        assert panel.source_text == "Good morning"  # the source stays, ready to translate again
+
+
+async def test_the_status_bar_shows_each_modes_own_figures(make_app: MakeApp) -> None:
+    from bayling_local.tui.widgets.status_bar import StatusBar
+
+    app = make_app(FakeEngine(translation="Guten Morgen", delay=0, fixed_seconds=0.5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text("Good morning")
+        panel.query_one("#source-text").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        status = app.query_one(StatusBar)
+        assert "context 0/" not in str(status.render())  # the translation's figures, in translation mode
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        text = str(status.render())
+        assert text.startswith("Chat") and "-- tok/s" in text and "context 0/" in text
+
+
+async def test_the_status_bar_says_the_built_in_model_is_a_small_demo_model(make_app: MakeApp) -> None:
+    from bayling_local.tui.widgets.status_bar import StatusBar
+
+    engine = FakeEngine(delay=0)
+    engine.name = "gemma3-270m (built-in)"
+    app = make_app(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "gemma3-270m (built-in) · small demo model" in str(app.query_one(StatusBar).render())

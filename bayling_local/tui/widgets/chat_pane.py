@@ -135,7 +135,9 @@ class ChatPane(Vertical):
         self.answer_view = None
         self.store.add_message(message.chat_id, "assistant", text, result.completion_tokens, result.seconds)
         self.post_message(
-            events.UsageChanged(result.tokens_per_second, fitted.prompt_tokens + result.completion_tokens)
+            events.UsageChanged(
+                result.tokens_per_second, fitted.prompt_tokens + result.completion_tokens, "Chat"
+            )
         )
         if fitted.dropped > message.dropped_before:
             await self._tell_dropped(fitted.dropped)

@@ -11,8 +11,8 @@ class StatusBar(Static):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.model = "no model loaded"
-        self.speed: float | None = None
-        self.used: int | None = None
+        self.usage: dict[str, tuple[float | None, int | None]] = {}
+        """Mode -> (tokens/s, context used) of its last answer: chat figures never show in translation."""
         self.n_ctx: int | None = None
         self.mode = "Chat"
 
@@ -20,11 +20,13 @@ class StatusBar(Static):
         self.refresh_text()
 
     def set_model(self, name: str, n_ctx: int | None) -> None:
-        self.model, self.n_ctx = name, n_ctx
+        # The built-in Gemma-3-270M is a base model for trying the tool: say so where the model is named.
+        self.model = f"{name} · small demo model" if "built-in" in name else name
+        self.n_ctx = n_ctx
         self.refresh_text()
 
-    def set_usage(self, tokens_per_second: float | None, used: int | None) -> None:
-        self.speed, self.used = tokens_per_second, used
+    def set_usage(self, tokens_per_second: float | None, used: int | None, mode: str) -> None:
+        self.usage[mode] = (tokens_per_second, used)
         self.refresh_text()
 
     def set_mode(self, mode: str) -> None:
@@ -32,9 +34,10 @@ class StatusBar(Static):
         self.refresh_text()
 
     def refresh_text(self) -> None:
+        speed, used = self.usage.get(self.mode, (None, None))
         parts = [self.mode, self.model]
-        parts.append(f"{self.speed:.1f} tok/s" if self.speed else "-- tok/s")
+        parts.append(f"{speed:.1f} tok/s" if speed else "-- tok/s")
         if self.n_ctx:
-            used = self.used or 0
+            used = used or 0
             parts.append(f"context {used}/{self.n_ctx} ({100 * used // self.n_ctx}%)")
         self.update(" │ ".join(parts))

@@ -93,6 +93,13 @@ class TranslatePanel(Vertical):
         self.source, self.target = source, target
         self.post_message(self.LanguagesChanged(source, target))
 
+    def pick_target(self, target: Language) -> None:
+        """A new target from the picker: the translation on screen is in the old one, so it goes."""
+        if target != self.target and not self.busy and self.translation:
+            self.set_translation("")
+            self.set_info(f"Press Enter to translate into {target.name}.")
+        self.set_languages(self.source, target)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "swap":
@@ -185,7 +192,7 @@ class TranslatePanel(Vertical):
             (r.source_language for r in results if r.detected and r.source_language), None
         )
         speed = message.tokens / message.seconds if message.seconds else None
-        self.post_message(events.UsageChanged(speed, message.prompt_tokens + message.tokens))
+        self.post_message(events.UsageChanged(speed, message.prompt_tokens + message.tokens, "Translate"))
         info = self.detection_info(message)
         if message.stopped:
             info = f"Stopped: the translation is partial · {info}"
