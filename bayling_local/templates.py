@@ -97,10 +97,23 @@ def _llama3_block(role: str, content: str) -> str:
     return f"<|start_header_id|>{role}<|end_header_id|>\n\n{content.strip()}<|eot_id|>"
 
 
+# A base model continues text: shown a bare `User: ...` line it repeats it. Two example exchanges first (as
+# `fewshot` does for translation) show it that an answer is something new, in the user's language.
+PLAIN_CHAT_EXAMPLES = (
+    "A conversation between a user and a helpful assistant. The assistant answers the request in a few "
+    "sentences of its own and never repeats the user's words.\n\n"
+    "User: What is the capital of France?\n"
+    "Assistant: The capital of France is Paris, a city on the river Seine.\n"
+    "User: Write one short sentence about autumn.\n"
+    "Assistant: In autumn the leaves turn red and gold before they fall.\n"
+)
+
+
 def render_plain_chat(messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
-    """Completion-style chat for base models: `User:` / `Assistant:` lines."""
+    """Completion-style chat for base models: example exchanges, then `User:` / `Assistant:` lines."""
     system, turns = _split_system(messages, None)
     parts = [f"{system.strip()}\n\n"] if system else []
+    parts.append(PLAIN_CHAT_EXAMPLES)
     for message in turns:
         speaker = "User" if message.role == "user" else "Assistant"
         parts.append(f"{speaker}: {message.content.strip()}\n")

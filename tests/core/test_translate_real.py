@@ -112,3 +112,10 @@ def test_long_segment_is_split_to_fit_a_small_context() -> None:
     record = json.loads(result.stdout)
     assert record["pieces"] > 1  # split at sentence boundaries instead of overflowing or cutting
     assert len(record["translation"]) > len(sentence)
+
+
+def test_the_base_model_answers_a_chat_instead_of_echoing_it(engine: Engine) -> None:
+    request = "Write one short sentence about the sea."
+    answer = engine.chat([Message("user", request)], GenerationConfig(max_tokens=32)).text.strip()
+    assert answer and answer.rstrip(".").casefold() != request.rstrip(".").casefold()
+    assert request.casefold() not in answer.casefold()

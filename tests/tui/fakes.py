@@ -7,6 +7,7 @@ decode step. One token per word, so tests can fill the context on purpose.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import zlib
@@ -16,9 +17,20 @@ from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.errors import ModelError
 from bayling_local.llama.protocol import EngineLike
 from bayling_local.llama.requests import GenerationResult, Handle, Request
-from bayling_local.templates import FEWSHOT, Message, PromptFormat
+from bayling_local.templates import FEWSHOT, Message, PromptFormat, render_plain_chat
 
 DEFAULT_ANSWER = "Hello! **Bonjour** is French for *good morning*."
+
+
+def _bare_chat(messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
+    """FEWSHOT's chat without its example exchanges: the context-filling tests count the words of a prompt
+    made only of the conversation (their numbers were chosen for that)."""
+    from bayling_local.templates import PLAIN_CHAT_EXAMPLES
+
+    return render_plain_chat(messages, add_generation_prompt).replace(PLAIN_CHAT_EXAMPLES, "", 1)
+
+
+BARE_FEWSHOT = dataclasses.replace(FEWSHOT, render=_bare_chat)
 
 
 class FakeEngine:
@@ -35,7 +47,7 @@ class FakeEngine:
     ) -> None:
         self.name = "fake-model"
         self.n_ctx = n_ctx
-        self.format: PromptFormat = FEWSHOT
+        self.format: PromptFormat = BARE_FEWSHOT
         self.notice: str | None = None
         self.answer = answer
         self.translation = translation
