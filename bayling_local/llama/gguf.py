@@ -1,5 +1,5 @@
-"""The GGUF header reader: cheap checks before llama.cpp sees a file, what its header holds (`show`), and plain
-words when llama.cpp refuses it. Reads the header with the `gguf` package; no model is loaded."""
+"""The GGUF header reader: cheap checks before llama.cpp loads a file (is it a GGUF, is it whole), what its
+header holds (`show`, `import`), and plain words when llama.cpp refuses it. No tensor data is read."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError, ModelNotFoundError
+from .gguf_header import read_header
 
 GGUF_MAGIC = b"GGUF"
 
@@ -33,26 +34,32 @@ def check_gguf_file(path: Path) -> None:
         )
 
 
-def read_architecture(path: Path) -> str | None:
-    """The `general.architecture` of a GGUF, or None if the header cannot be parsed."""
-    try:
-        from gguf import GGUFReader
-
-        reader = GGUFReader(str(path), "r")
-        field = reader.get_field("general.architecture")
-        return None if field is None else str(field.contents())
-    except Exception:  # noqa: BLE001 - any parse failure means "damaged", which the caller reports
-        return None
+def check_complete(path: Path) -> None:
+    """Raise a ModelError naming the shortfall when the header promises more tensor data than the file has,
+    before llama.cpp reads (and misreads) any of it."""
+    header = read_header(path, (), (), ())
+    size = path.stat().st_size
+    if header is None:
+        raise ModelError(
+            f"{path} is a damaged GGUF file (llama.cpp cannot read its header or tensor table); "
+            "download or convert it again"
+        )
+    if header.data_end > size:
+        raise ModelError(
+            f"{path} is a damaged or truncated GGUF (expected {header.data_end} bytes, file has {size}); "
+            "download or convert it again"
+        )
 
 
 def describe_load_failure(path: Path, error: Exception) -> str:
     """One line saying why llama.cpp could not load `path`, and what to do."""
-    architecture = read_architecture(path)
-    if architecture is None:
+    header = read_header(path, ("general.architecture",), (), ())
+    if header is None or header.data_end > path.stat().st_size:
         return (
             f"{path} is a damaged or truncated GGUF file (its header or tensor table cannot be read); "
             "download or convert it again"
         )
+    architecture = header.strings.get("general.architecture")
     return (
         f"llama.cpp could not load {path} (architecture {architecture!r}): the architecture is not supported by "
         "this llama.cpp build or the file's data is truncated; update llama-cpp-python or re-create the file "
@@ -88,44 +95,45 @@ class GGUFInfo:
     """Number of tokens."""
 
 
-def _field(reader: Any, key: str) -> Any:
-    item = reader.get_field(key)
-    if item is None:
-        return None
-    try:
-        return item.contents()
-    except Exception:  # noqa: BLE001 - an odd value type is shown as unknown, not a crash
-        return None
-
-
 def read_info(path: Path) -> GGUFInfo:
-    """Read `path`'s header; ModelError when it is not a readable GGUF."""
-    check_gguf_file(path)
-    from gguf import GGUFReader, LlamaFileType
+    """Read `path`'s header (no tensor data); ModelError when it is not a whole, readable GGUF."""
+    from gguf import GGMLQuantizationType, LlamaFileType
 
+    check_gguf_file(path)
+    check_complete(path)
+    first = read_header(path, ("general.architecture",), (), ())
+    arch = first.strings.get("general.architecture") if first else None
+    context_key = f"{arch}.context_length"
+    header = read_header(
+        path,
+        ("general.architecture", "general.name", "tokenizer.chat_template"),
+        ("general.file_type", context_key),
+        ("tokenizer.ggml.tokens",),
+    )
+    assert header is not None  # check_complete read it a moment ago
+    file_type = header.numbers.get("general.file_type")
     try:
-        reader = GGUFReader(str(path), "r")
-    except Exception as exc:  # noqa: BLE001 - any parse failure means a damaged file
-        raise ModelError(f"{path} is a damaged GGUF ({exc}); download or convert it again") from None
-    arch = _field(reader, "general.architecture")
-    file_type = _field(reader, "general.file_type")
-    try:
-        type_name = (
-            LlamaFileType(int(file_type)).name.removeprefix("MOSTLY_") if file_type is not None else None
-        )
+        type_name = LlamaFileType(file_type).name.removeprefix("MOSTLY_") if file_type is not None else None
     except ValueError:
         type_name = str(file_type)
-    tokens = reader.get_field("tokenizer.ggml.tokens")
+    kinds = Counter(_type_name(GGMLQuantizationType, kind) for kind in header.tensor_types)
     return GGUFInfo(
         path=path,
         size=path.stat().st_size,
         architecture=arch,
-        model_name=_field(reader, "general.name"),
-        parameters=sum(int(t.n_elements) for t in reader.tensors),
-        tensor_count=len(reader.tensors),
-        context_length=_field(reader, f"{arch}.context_length") if arch else None,
+        model_name=header.strings.get("general.name"),
+        parameters=sum(header.tensor_elements),
+        tensor_count=len(header.tensor_types),
+        context_length=header.numbers.get(context_key),
         file_type=type_name,
-        tensor_types=dict(Counter(t.tensor_type.name for t in reader.tensors).most_common()),
-        chat_template=_field(reader, "tokenizer.chat_template"),
-        vocab_size=len(tokens.data) if tokens is not None else None,
+        tensor_types=dict(kinds.most_common()),
+        chat_template=header.strings.get("tokenizer.chat_template"),
+        vocab_size=header.array_lengths.get("tokenizer.ggml.tokens"),
     )
+
+
+def _type_name(types: Any, kind: int) -> str:
+    try:
+        return str(types(kind).name)
+    except ValueError:
+        return str(kind)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from .gguf import check_gguf_file, describe_load_failure
+from .gguf import check_complete, check_gguf_file, describe_load_failure
 from .kernels import model_load_params, prefer_batch_invariant
 from .runtime import gpu_offload_supported, silence_llama_log
 
@@ -44,6 +44,7 @@ class LlamaModel:
 
         path = Path(path)
         check_gguf_file(path)
+        check_complete(path)  # a truncated file fails here in plain words, not inside llama.cpp
         if not options.verbose:
             silence_llama_log()
         self.path = path

@@ -10,8 +10,8 @@ from typing import Any
 _quiet_callback: Any = None
 
 
-def silence_llama_log() -> None:
-    """Send llama.cpp's own log nowhere (it prints even with verbose=False)."""
+def quiet_log_callback() -> Any:
+    """A llama.cpp / ggml log callback that drops every line (kept alive: ctypes callbacks must outlive use)."""
     global _quiet_callback
     import llama_cpp
 
@@ -21,8 +21,15 @@ def silence_llama_log() -> None:
         def _quiet(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
             return None
 
-        _quiet_callback = _quiet  # keep a reference: ctypes callbacks must outlive their use
-    llama_cpp.llama_log_set(_quiet_callback, ctypes.c_void_p(0))
+        _quiet_callback = _quiet
+    return _quiet_callback
+
+
+def silence_llama_log() -> None:
+    """Send llama.cpp's own log nowhere (it prints even with verbose=False)."""
+    import llama_cpp
+
+    llama_cpp.llama_log_set(quiet_log_callback(), ctypes.c_void_p(0))
 
 
 def default_threads() -> int:

@@ -44,6 +44,7 @@ def import_gguf(request: ImportRequest) -> StoredModel:
     if request.template is not None and request.template not in FORMAT_NAMES:
         raise UsageError(f"unknown --template {request.template!r}; choose one of: {', '.join(FORMAT_NAMES)}")
     name = check_name(request.name) if request.name else default_import_name(path)
+    register.check_free_name(name, request.force)  # before reading anything of a large file
     info = read_info(path)  # refuses non-GGUF and damaged files before anything is written
     folder = register.begin(name, request.force)
     try:
