@@ -119,16 +119,22 @@ async def test_escape_stops_a_long_paragraph_mid_generation(make_app: MakeApp) -
         assert stopped.completion_tokens < len(LONG_TRANSLATION.split())  # the fake saw the cancel
 
 
+async def translate_once(app, pilot, text: str) -> TranslatePanel:  # type: ignore[no-untyped-def]
+    """Open translation mode, translate `text` and wait until it is done."""
+    await settle(app, pilot)
+    await pilot.press("ctrl+t")
+    panel: TranslatePanel = app.query_one(TranslatePanel)
+    panel.set_source_text(text)
+    panel.query_one("#source-text").focus()
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return panel
+
+
 async def test_a_new_target_clears_the_translation_in_the_old_one(make_app: MakeApp) -> None:
     app = make_app(FakeEngine(translation="Guten Morgen", delay=0))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+t")
-        panel = app.query_one(TranslatePanel)
-        panel.set_source_text("Good morning")
-        panel.query_one("#source-text").focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        panel = await translate_once(app, pilot, "Good morning")
         assert panel.translation == "Guten Morgen"
         await pick(app, pilot, "f5", "spanish")
         assert panel.translation == ""
@@ -141,13 +147,7 @@ async def test_the_status_bar_shows_each_modes_own_figures(make_app: MakeApp) ->
 
     app = make_app(FakeEngine(translation="Guten Morgen", delay=0, fixed_seconds=0.5))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+t")
-        panel = app.query_one(TranslatePanel)
-        panel.set_source_text("Good morning")
-        panel.query_one("#source-text").focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        panel = await translate_once(app, pilot, "Good morning")
         status = app.query_one(StatusBar)
         assert "context 0/" not in str(status.render())  # the translation's figures, in translation mode
         await pilot.press("ctrl+t")
