@@ -147,7 +147,7 @@ async def test_the_status_bar_shows_each_modes_own_figures(make_app: MakeApp) ->
 
     app = make_app(FakeEngine(translation="Guten Morgen", delay=0, fixed_seconds=0.5))
     async with app.run_test(size=(120, 40)) as pilot:
-        panel = await translate_once(app, pilot, "Good morning")
+        await translate_once(app, pilot, "Good morning")
         status = app.query_one(StatusBar)
         assert "context 0/" not in str(status.render())  # the translation's figures, in translation mode
         await pilot.press("ctrl+t")
