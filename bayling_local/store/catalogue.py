@@ -30,6 +30,8 @@ class CatalogueEntry:
     """Memory besides the weights at the default 4096-token context (KV cache, scratch buffers), in GB."""
     description: str
     """One line for `pull --list`."""
+    other_repo_ids: tuple[str, ...] = ()
+    """Other names the same checkpoint is published under, tried in turn when `repo_id` does not exist."""
 
     def size_gb(self, quant: str) -> float:
         """Approximate GGUF size in GB at quantization `quant`."""
@@ -50,6 +52,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         8.03e9,
         1.5,
         "BayLing 2 8B (Llama-3-8B based, recommended)",
+        # BayLing's own README links the 8B under both names.
+        other_repo_ids=("ICTNLP/bayling-llama-3-8b",),
     ),
 )
 
@@ -57,7 +61,10 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
 def find(spec: str) -> CatalogueEntry | None:
     """The entry whose short name or repo id is `spec` (case-insensitive), or None."""
     wanted = spec.strip().lower()
-    return next((e for e in CATALOGUE if wanted in (e.name, e.repo_id.lower())), None)
+    for entry in CATALOGUE:
+        if wanted in (entry.name, entry.repo_id.lower(), *(r.lower() for r in entry.other_repo_ids)):
+            return entry
+    return None
 
 
 def available_ram_gb() -> float:

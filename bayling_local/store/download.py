@@ -105,6 +105,10 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
     return (client.TransportError, OfflineModeIsEnabled, ConnectionError, TimeoutError)
 
 
+class RepoNotFoundError(StoreError):
+    """The Hub has no such repository (or it is private)."""
+
+
 def _hub_error(exc: BaseException, repo_id: str, revision: str, endpoint: str) -> StoreError:
     """A one-line StoreError for a refusal by the Hub."""
     from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
@@ -115,7 +119,7 @@ def _hub_error(exc: BaseException, repo_id: str, revision: str, endpoint: str) -
             "access token"
         )
     if isinstance(exc, RepositoryNotFoundError):
-        return StoreError(
+        return RepoNotFoundError(
             f"no repository {repo_id} on {endpoint} (or it is private: set HF_TOKEN); check the name or see "
             "`bayling-local pull --list`"
         )

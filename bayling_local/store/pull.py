@@ -8,6 +8,7 @@ checkpoint is removed from the Hugging Face cache unless `keep_source`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -60,6 +61,28 @@ class PullResult:
     """Wall time."""
 
 
+def _first_existing(
+    spec: choose.PullSpec,
+    entry: catalogue.CatalogueEntry | None,
+    settings: download.HubSettings,
+    notify: Notify,
+) -> tuple[download.Snapshot, choose.PullSpec]:
+    """The snapshot of the spec's repo, or, for a catalogue model, of the first of its other names that exists."""
+    names = [spec.repo_id, *(entry.other_repo_ids if entry is not None else ())]
+    for position, repo_id in enumerate(names):
+        try:
+            snapshot = download.list_snapshot(repo_id, spec.revision, settings)
+        except download.RepoNotFoundError:
+            if position == len(names) - 1:
+                raise
+            notify(
+                f"{repo_id} does not exist; trying {names[position + 1]}, the other name it is published under."
+            )
+            continue
+        return snapshot, dataclasses.replace(spec, repo_id=repo_id)
+    raise AssertionError("unreachable: the last name re-raises")
+
+
 def pull(request: PullRequest, notify: Notify = lambda _: None) -> PullResult:
     """Download (or take from the cache), convert if needed, verify and register `request.spec`."""
     started = time.perf_counter()
@@ -72,7 +95,7 @@ def pull(request: PullRequest, notify: Notify = lambda _: None) -> PullResult:
     if installed is not None and not request.force:
         return PullResult(installed, already_installed=True)
     settings = download.HubSettings.from_env()
-    snapshot = download.list_snapshot(spec.repo_id, spec.revision, settings)
+    snapshot, spec = _first_existing(spec, entry, settings, notify)
     if snapshot.from_cache:
         notify(f"Using {spec.repo_id}@{snapshot.commit[:12]} from the Hugging Face cache (no network).")
     preferred = catalogue.DEFAULT_QUANT

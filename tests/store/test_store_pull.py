@@ -219,3 +219,33 @@ def test_downloads_go_through_the_https_proxy_from_the_environment(
         close_session()
     assert lookup("tiny-llama-gguf") is not None
     assert any(path.startswith("/api/models/") for _, path, _ in hub.requests)
+
+
+def test_a_catalogue_model_is_found_under_its_other_name(
+    hub: FakeHub, hf_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BayLing-2-8B is linked under two names; when the first does not exist, the other is pulled."""
+    from bayling_local.store import catalogue
+
+    entry = catalogue.CatalogueEntry(
+        "tiny-alias", "nobody/missing-tiny", "bayling3", 1e6, 0.1, "test", other_repo_ids=(TINY_GGUF,)
+    )
+    monkeypatch.setattr(catalogue, "CATALOGUE", (*catalogue.CATALOGUE, entry))
+    said: list[str] = []
+    result = pull(PullRequest("tiny-alias:q8_0", progress=False), notify=said.append)
+    assert result.model.name == "tiny-alias"  # type: ignore[attr-defined]
+    assert any("nobody/missing-tiny does not exist; trying " + TINY_GGUF in line for line in said)
+    assert catalogue.find("ICTNLP/bayling-llama-3-8b").name == "bayling-2-8b"  # type: ignore[union-attr]
+
+
+def test_a_name_missing_under_every_spelling_is_one_error(
+    hub: FakeHub, hf_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bayling_local.store import catalogue
+
+    entry = catalogue.CatalogueEntry(
+        "gone", "nobody/a", "bayling3", 1e6, 0.1, "test", other_repo_ids=("nobody/b",)
+    )
+    monkeypatch.setattr(catalogue, "CATALOGUE", (*catalogue.CATALOGUE, entry))
+    with pytest.raises(StoreError, match="no repository nobody/b"):
+        do_pull("gone")
