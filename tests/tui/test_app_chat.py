@@ -296,3 +296,15 @@ async def test_model_notice_is_shown_once_when_the_model_is_ready(make_app: Make
         await settle(app, pilot)
         shown = [message for _, message in notifications(app) if "built-in demo model" in message]
         assert shown == ["Using the built-in demo model"]
+
+
+@pytest.mark.parametrize("width", [110, 160])
+async def test_the_help_shows_every_action_whole(make_app: MakeApp, width: int) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        # Nothing to scroll sideways: the longest action fits (the fixed 90-column dialog cut it off).
+        assert table.virtual_size.width <= table.size.width
