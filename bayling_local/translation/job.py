@@ -48,20 +48,7 @@ class TranslateJob:
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
     """Translate every line of the job; `emit` receives stdout text as it becomes final."""
-    from ..loading import open_engine
-    from .batch import translate_segments
-    from .translator import Translator
-
-    if job.source is not None and job.source == job.target:
-        job.notify(f"--from and --to are both {job.target.code}: the text is copied through unchanged.")
-        results = [_unchanged(line, job) for line in job.lines]
-        _emit_all(job, results, emit)
-        return results
     done = _resumed(job)
-    lines = job.lines[len(done) :]
-    busy = sum(1 for line in lines if line.strip())
-    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
-    engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
     finished: list[SegmentResult] = []
     stream = job.stream and job.output is None and not job.as_json
 
@@ -70,31 +57,60 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
         if job.output is None:
             emit(_render(result, job.as_json, stream))
 
+    lines = job.lines[len(done) :]
+    if job.source is not None and job.source == job.target:
+        job.notify(f"--from and --to are both {job.target.code}: the text is copied through unchanged.")
+        for line in lines:
+            release(_unchanged(line, job))
+    else:
+        _translate_lines(job, lines, release, _line_streams(emit) if stream else None, done, finished)
+    for notice in result_notices(job, finished, first_line=len(done) + 1):
+        job.notify(notice)
+    if job.output is not None:
+        _replace_output(job, done + [_render(r, job.as_json, False) for r in finished])
+    return finished
+
+
+def _translate_lines(
+    job: TranslateJob,
+    lines: list[str],
+    release: Callable[[SegmentResult], None],
+    on_piece: Callable[[int, str], None] | None,
+    done: list[str],
+    finished: list[SegmentResult],
+) -> None:
+    """Open the model and translate `lines` through its scheduler; interrupted, keep what is finished."""
+    from ..loading import open_engine
+    from .batch import translate_segments
+    from .translator import Translator
+
+    busy = sum(1 for line in lines if line.strip())
+    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
+    engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
     try:
         if engine.notice:
             job.notify(engine.notice)
         translator = Translator(engine, job.target, job.source, job.generation)
-        results = translate_segments(
-            translator, lines, on_result=release, on_piece=_line_streams(emit) if stream else None
-        )
+        translate_segments(translator, lines, on_result=release, on_piece=on_piece)
     except KeyboardInterrupt:
         _keep_partial(job, done, finished)
         raise
     finally:
         engine.close()
-    for notice in result_notices(job, results):
-        job.notify(notice)
-    if job.output is not None:
-        if job.backup is not None:
-            import shutil
 
-            shutil.copy2(job.output, job.backup)
-            job.notify(f"The original is kept as {job.backup}.")
-        _write_output(job.output, done + [_render(r, job.as_json, False) for r in results])
-        from .partial import drop_partial
 
-        drop_partial(job.output)
-    return results
+def _replace_output(job: TranslateJob, rendered: list[str]) -> None:
+    """Write -o (atomically), keeping the original first with --in-place; an old OUT.partial goes."""
+    from .partial import drop_partial
+
+    assert job.output is not None
+    if job.backup is not None:
+        import shutil
+
+        shutil.copy2(job.output, job.backup)
+        job.notify(f"The original is kept as {job.backup}.")
+    _write_output(job.output, rendered)
+    drop_partial(job.output)
 
 
 def _note(job: TranslateJob, lines_done: int) -> PartialNote:
@@ -135,14 +151,6 @@ def _unchanged(line: str, job: TranslateJob) -> SegmentResult:
     return SegmentResult(
         source=line, translation=line, source_language=code, target_language=code, model="none"
     )
-
-
-def _emit_all(job: TranslateJob, results: list[SegmentResult], emit: Emit) -> None:
-    if job.output is not None:
-        _write_output(job.output, [_render(r, job.as_json, False) for r in results])
-        return
-    for result in results:
-        emit(_render(result, job.as_json, streamed=False))
 
 
 def _line_streams(emit: Emit) -> Callable[[int, str], None]:
@@ -229,10 +237,11 @@ def _write_output(path: Path, rendered: list[str]) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another -o path") from exc
 
 
-def result_notices(job: TranslateJob, results: list[SegmentResult]) -> list[str]:
-    """What stderr says after the run: segments cut at the token limit, the detected source languages."""
+def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: int = 1) -> list[str]:
+    """What stderr says after the run: segments cut at the token limit (numbered from `first_line`, the
+    input line of `results[0]`), the detected source languages."""
     notices: list[str] = []
-    cut = [str(i + 1) for i, r in enumerate(results) if r.truncated]
+    cut = [str(first_line + i) for i, r in enumerate(results) if r.truncated]
     if cut:
         notices.append(
             f"Warning: line(s) {', '.join(cut[:20])} stopped at the token limit; raise --max-tokens to get all of it."

@@ -68,3 +68,12 @@ def test_an_output_folder_that_refuses_files_fails_before_any_model_loads(tmp_pa
     assert "cannot write /sys/bayling-probe.txt" in outcome.stderr
     assert "built-in" not in outcome.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_in_place_keeps_the_original_also_when_the_text_is_copied_through(source: Path) -> None:
+    outcome = CliRunner().invoke(
+        cli, ["translate", "-i", str(source), "--in-place", "--from", "en", "--to", "en"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert (source.parent / "in.txt.orig").read_text(encoding="utf-8") == SOURCE
+    assert source.read_text(encoding="utf-8") == SOURCE
