@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError, ModelNotFoundError
-from .gguf_header import read_header
+from .gguf_header import ARCH_CONTEXT_LENGTH, Header, read_header
 
 GGUF_MAGIC = b"GGUF"
 
@@ -37,7 +37,14 @@ def check_gguf_file(path: Path) -> None:
 def check_complete(path: Path) -> None:
     """Raise a ModelError naming the shortfall when the header promises more tensor data than the file has,
     before llama.cpp reads (and misreads) any of it."""
-    header = read_header(path, (), (), ())
+    _whole_header(path, (), (), ())
+
+
+def _whole_header(
+    path: Path, strings: tuple[str, ...], numbers: tuple[str, ...], arrays: tuple[str, ...]
+) -> Header:
+    """`read_header`, or a ModelError when the header cannot be read or the file is shorter than it says."""
+    header = read_header(path, strings, numbers, arrays)
     size = path.stat().st_size
     if header is None:
         raise ModelError(
@@ -49,6 +56,7 @@ def check_complete(path: Path) -> None:
             f"{path} is a damaged or truncated GGUF (expected {header.data_end} bytes, file has {size}); "
             "download or convert it again"
         )
+    return header
 
 
 def describe_load_failure(path: Path, error: Exception) -> str:
@@ -100,17 +108,13 @@ def read_info(path: Path) -> GGUFInfo:
     from gguf import GGMLQuantizationType, LlamaFileType
 
     check_gguf_file(path)
-    check_complete(path)
-    first = read_header(path, ("general.architecture",), (), ())
-    arch = first.strings.get("general.architecture") if first else None
-    context_key = f"{arch}.context_length"
-    header = read_header(
+    header = _whole_header(
         path,
         ("general.architecture", "general.name", "tokenizer.chat_template"),
-        ("general.file_type", context_key),
+        ("general.file_type", ARCH_CONTEXT_LENGTH),
         ("tokenizer.ggml.tokens",),
     )
-    assert header is not None  # check_complete read it a moment ago
+    arch = header.strings.get("general.architecture")
     file_type = header.numbers.get("general.file_type")
     try:
         type_name = LlamaFileType(file_type).name.removeprefix("MOSTLY_") if file_type is not None else None
@@ -124,7 +128,7 @@ def read_info(path: Path) -> GGUFInfo:
         model_name=header.strings.get("general.name"),
         parameters=sum(header.tensor_elements),
         tensor_count=len(header.tensor_types),
-        context_length=header.numbers.get(context_key),
+        context_length=header.numbers.get(ARCH_CONTEXT_LENGTH),
         file_type=type_name,
         tensor_types=dict(kinds.most_common()),
         chat_template=header.strings.get("tokenizer.chat_template"),

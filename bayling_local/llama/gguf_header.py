@@ -21,6 +21,10 @@ _GGUF_TYPE_STRING = 8
 _GGUF_TYPE_UINT64 = 10
 
 
+# A number key named after the model's architecture, read as `<general.architecture>.context_length`.
+ARCH_CONTEXT_LENGTH = "{arch}.context_length"
+
+
 class _InitParams(ctypes.Structure):
     _fields_ = [("no_alloc", ctypes.c_bool), ("ctx", ctypes.c_void_p)]
 
@@ -72,7 +76,8 @@ def _ggml() -> Any:
 def read_header(
     path: Path, strings: tuple[str, ...], numbers: tuple[str, ...], arrays: tuple[str, ...]
 ) -> Header | None:
-    """The header of `path`, or None when llama.cpp's reader refuses it (damaged, not a GGUF)."""
+    """The header of `path`, or None when llama.cpp's reader refuses it (damaged, not a GGUF). A number key
+    may hold `{arch}` (ARCH_CONTEXT_LENGTH): it is read under the file's architecture, in the same pass."""
     from .runtime import quiet_log_callback
 
     ggml = _ggml()
@@ -100,8 +105,9 @@ def _describe(
         _GGUF_TYPE_INT32: ggml.gguf_get_val_i32,
         _GGUF_TYPE_UINT64: ggml.gguf_get_val_u64,
     }
+    arch = header.strings.get("general.architecture", "")
     for key in numbers:
-        index = ggml.gguf_find_key(ctx, key.encode())
+        index = ggml.gguf_find_key(ctx, key.replace("{arch}", arch).encode())
         reader = readers.get(ggml.gguf_get_kv_type(ctx, index)) if index >= 0 else None
         if reader is not None:
             header.numbers[key] = int(reader(ctx, index))
