@@ -12,11 +12,10 @@ from collections.abc import Callable
 
 from ..chats import ChatSettings, EngineHolder
 from ..config import GenerationConfig, RuntimeConfig
-from ..errors import BaylingError
 from ..llama.protocol import EngineLike
 from . import events
 from .options import AppOptions
-from .workers import Post
+from .workers import Post, failure
 
 
 class Models:
@@ -59,11 +58,8 @@ class Models:
         started = time.perf_counter()
         try:
             engine = self.holder.get(runtime)
-        except BaylingError as exc:
-            post(events.ModelFailed(str(exc)))
-            return None
         except Exception as exc:  # noqa: BLE001 - any failure must reach the user, and the app must go on
-            post(events.ModelFailed(f"{type(exc).__name__}: {exc}"))
+            post(events.ModelFailed(failure(exc)))
             return None
         notice = self.holder.take_notice()
         post(events.ModelReady(engine.name, engine.n_ctx, time.perf_counter() - started, notice))
