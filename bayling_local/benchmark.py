@@ -144,16 +144,10 @@ def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> Bench
 
 def _first_token_seconds(translator: Translator, sentence: str) -> float:
     """Time to the first translated token of a new segment, the few-shot prefix already cached (as in use)."""
-    from .llama.requests import common_length
-    from .translation.batch import shared_prefix
+    from .translation.batch import chunk_request
 
-    engine = translator.engine
-    source = translator.begin(sentence)[1]
-    prompt, _, stops = translator.chunk_request(sentence, source)
-    tokens = engine.tokenize(prompt)
-    shared = common_length(tokens, shared_prefix(translator, source))
-    request = engine.request(tokens, translator.generation, max_tokens=1, stop_strings=stops, shared=shared)
-    return engine.submit(request).result().first_token_seconds or 0.0
+    request = chunk_request(translator, sentence, translator.begin(sentence)[1], max_tokens=1)
+    return translator.engine.submit(request).result().first_token_seconds or 0.0
 
 
 def render_table(result: BenchResult) -> str:

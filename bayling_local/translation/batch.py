@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..languages import Language
-from ..llama.requests import GenerationResult, Handle, common_length
+from ..llama.requests import GenerationResult, Handle, Request, common_length
 from .translator import SegmentResult, Translator, one_line
 
 ResultCallback = Callable[[SegmentResult], None]
@@ -58,20 +58,32 @@ class _Planner:
         return _Pending(index, result, chunks, handles)
 
     def _submit_chunk(self, chunk: str, source: Language | None, index: int) -> Handle:
-        engine = self.translator.engine
-        prompt, limit, stops = self.translator.chunk_request(chunk, source)
-        tokens = engine.tokenize(prompt)
-        shared = common_length(tokens, shared_prefix(self.translator, source))
-        request = engine.request(
-            tokens,
-            self.translator.generation,
-            max_tokens=limit,
-            stop_strings=stops,
-            shared=shared,
-            seed_offset=index,
-            cancel=self.cancel,
-        )
-        return engine.submit(request)
+        request = chunk_request(self.translator, chunk, source, seed_offset=index, cancel=self.cancel)
+        return self.translator.engine.submit(request)
+
+
+def chunk_request(
+    translator: Translator,
+    chunk: str,
+    source: Language | None,
+    *,
+    seed_offset: int = 0,
+    cancel: threading.Event | None = None,
+    max_tokens: int | None = None,
+) -> Request:
+    """The scheduler request that translates one piece: its prompt, shared prefix, limit and stops."""
+    engine = translator.engine
+    prompt, limit, stops = translator.chunk_request(chunk, source)
+    tokens = engine.tokenize(prompt)
+    return engine.request(
+        tokens,
+        translator.generation,
+        max_tokens=min(limit, max_tokens or limit),
+        stop_strings=stops,
+        shared=common_length(tokens, shared_prefix(translator, source)),
+        seed_offset=seed_offset,
+        cancel=cancel,
+    )
 
 
 def shared_prefix(translator: Translator, source: Language | None) -> list[int]:
