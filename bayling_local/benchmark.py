@@ -101,7 +101,8 @@ def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> Bench
 
     if engine.notice:
         log(engine.notice)
-    greedy = GenerationConfig()
+    # Speed of the decode itself: retries after failed output checks would add work that depends on the text.
+    greedy = GenerationConfig(max_retries=0)
     engine.generate("Hello", greedy, max_tokens=1)  # creates the scheduler's context outside the timings
     # Prompt reading: a long prompt, nothing of it cached; one token generated.
     read = engine.generate(PROMPT_TEXT, greedy, max_tokens=1)
@@ -144,7 +145,7 @@ def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> Bench
 
 def _first_token_seconds(translator: Translator, sentence: str) -> float:
     """Time to the first translated token of a new segment, the few-shot prefix already cached (as in use)."""
-    from .translation.batch import chunk_request
+    from .translation.pieces import chunk_request
 
     request = chunk_request(translator, sentence, translator.begin(sentence)[1], max_tokens=1)
     return translator.engine.submit(request).result().first_token_seconds or 0.0

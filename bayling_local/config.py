@@ -23,6 +23,7 @@ CTX_RANGE = (256, 1_048_576)
 """Context tokens: below 256 not even a few-shot prompt fits; above, llama.cpp's own ceiling."""
 TEMPERATURE_RANGE = (0.0, 5.0)
 MAX_TOKENS_RANGE = (1, 1_000_000)
+MAX_RETRIES_RANGE = (0, 10)
 
 
 @dataclass
@@ -62,6 +63,9 @@ class GenerationConfig:
     """Most tokens generated for one answer or one translated segment."""
     seed: int = 0
     """Random seed for sampling, so sampled runs can be repeated."""
+    max_retries: int = 2
+    """Extra attempts for a translated piece that fails an output check (echo, low coverage, wrong script,
+    commentary); 0 checks and reports without retrying."""
 
 
 # The tables config.toml may hold, and the ranges of their numeric settings (inclusive; None: unbounded).
@@ -75,6 +79,7 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("generation", "top_p"): (0.0, 1.0),
     ("generation", "top_k"): (0, None),
     ("generation", "repeat_penalty"): (0.0, None),
+    ("generation", "max_retries"): MAX_RETRIES_RANGE,
 }
 
 
@@ -183,6 +188,7 @@ def resolve_run_settings(
     verbose: bool = False,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    max_retries: int | None = None,
 ) -> tuple[RuntimeConfig, GenerationConfig]:
     """The runtime and generation settings of a command that loads a model, from its flags and the file."""
     runtime = resolve(
@@ -197,7 +203,11 @@ def resolve_run_settings(
         ),  # an unset flag must not override `verbose = true` in the file
         "runtime",
     )
-    generation = resolve(GenerationConfig, dict(temperature=temperature, max_tokens=max_tokens), "generation")
+    generation = resolve(
+        GenerationConfig,
+        dict(temperature=temperature, max_tokens=max_tokens, max_retries=max_retries),
+        "generation",
+    )
     return runtime, generation
 
 

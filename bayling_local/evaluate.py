@@ -291,6 +291,7 @@ def run_eval(job: EvalJob) -> list[ModelReport]:
         "decoding": "greedy"
         if job.generation.temperature <= 0
         else f"temperature {job.generation.temperature}",
+        "max_retries": job.generation.max_retries,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     _, json_path = write_reports(job.output, reports, meta)

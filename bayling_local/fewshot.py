@@ -37,9 +37,15 @@ EXAMPLES: dict[str, tuple[str, str]] = {
 
 
 def translation_prompt(
-    text: str, target_code: str, target_label: str, source_code: str | None, source_label: str | None
+    text: str,
+    target_code: str,
+    target_label: str,
+    source_code: str | None,
+    source_label: str | None,
+    strict: bool = False,
 ) -> str:
-    """A few-shot completion prompt that ends where the translation should begin."""
+    """A few-shot completion prompt that ends where the translation should begin (`strict`: the header also
+    says to translate all of it, for the retry after a failed check)."""
     source_label = source_label or "Original"
     examples_source = EXAMPLES.get(source_code or "eng_Latn", EXAMPLES["eng_Latn"])
     examples_target = EXAMPLES.get(target_code)
@@ -53,6 +59,8 @@ def translation_prompt(
         if source_code
         else f"Translate to {target_label}."
     )
+    if strict:
+        header += f" Translate every word of the {source_label} line into {target_label}; never copy it."
     lines.append(header)
     for example_source, example_target in pairs:
         lines.append(f"{source_label}: {example_source}")

@@ -25,6 +25,11 @@ BAYLING_SYSTEM = (
 )
 BAYLING3_SYSTEM = "I am BayLing developed by the NLP Group of ICT/CAS."
 TRANSLATION_INSTRUCTION = "Provide the {target} translation for this sentence: {text}"
+# The retry after a failed check: the same request, spelled out (whole text, translation only).
+STRICT_TRANSLATION_INSTRUCTION = (
+    "Translate all of the following text into {target}. Answer with the {target} translation only: "
+    "every sentence, no notes, no quotes, nothing left in the original language.\n\n{text}"
+)
 
 FORMAT_NAMES = ("bayling", "bayling3", "gguf", "fewshot")
 
@@ -205,9 +210,10 @@ def gguf_format(template: str, bos_token: str = "", eos_token: str = "") -> Prom
     return PromptFormat("gguf", render)
 
 
-def translation_message(text: str, target_name: str) -> str:
-    """BayLing's own translation instruction."""
-    return TRANSLATION_INSTRUCTION.format(target=target_name, text=text)
+def translation_message(text: str, target_name: str, strict: bool = False) -> str:
+    """BayLing's own translation instruction (`strict`: the spelled-out one a retry uses)."""
+    instruction = STRICT_TRANSLATION_INSTRUCTION if strict else TRANSLATION_INSTRUCTION
+    return instruction.format(target=target_name, text=text)
 
 
 @dataclass(frozen=True)

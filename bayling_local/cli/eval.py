@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..config import GenerationConfig, RuntimeConfig, resolve
-from .options import hardware_options, max_tokens_option
+from .options import hardware_options, max_retries_option, max_tokens_option
 
 
 @click.group("eval")
@@ -43,6 +43,7 @@ def eval_group() -> None:
 )
 @click.option("--parallel", type=click.IntRange(min=1), help="Segments decoded at once.")
 @max_tokens_option("Most tokens per sentence (default 512).")
+@max_retries_option()
 @hardware_options()
 def flores_command(
     data: Path,
@@ -52,11 +53,14 @@ def flores_command(
     output: Path,
     parallel: int | None,
     max_tokens: int | None,
+    max_retries: int | None,
     threads: int | None,
     n_gpu_layers: int | None,
     ctx: int | None,
 ) -> None:
     """BLEU and chrF++ per direction on FLORES-200, greedy decoding; Markdown and JSON reports.
+
+    Translations go through the same output checks as `translate` (--max-retries 0 scores first attempts).
 
     Example: bayling-local eval flores --data flores200-dev.tar.xz --pairs all-to-eng_Latn --limit 100
     """
@@ -67,7 +71,11 @@ def flores_command(
         pairs=pairs,
         models=list(models) or [None],
         runtime=resolve(RuntimeConfig, dict(threads=threads, n_gpu_layers=n_gpu_layers, ctx=ctx), "runtime"),
-        generation=resolve(GenerationConfig, dict(max_tokens=max_tokens, temperature=0.0), "generation"),
+        generation=resolve(
+            GenerationConfig,
+            dict(max_tokens=max_tokens, max_retries=max_retries, temperature=0.0),
+            "generation",
+        ),
         limit=limit,
         output=output,
         parallel=parallel,

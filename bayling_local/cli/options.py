@@ -10,6 +10,7 @@ import click
 
 from ..config import (
     CTX_RANGE,
+    MAX_RETRIES_RANGE,
     MAX_TOKENS_RANGE,
     TEMPERATURE_RANGE,
     GenerationConfig,
@@ -43,6 +44,15 @@ def temperature_option(help: str = "Sampling temperature (default 0: greedy).") 
 
 def max_tokens_option(help: str = "Most tokens per segment (default 512).") -> Callable[[F], F]:
     return click.option("--max-tokens", type=click.IntRange(*MAX_TOKENS_RANGE), help=help)
+
+
+def max_retries_option() -> Callable[[F], F]:
+    return click.option(
+        "--max-retries",
+        type=click.IntRange(*MAX_RETRIES_RANGE),
+        help="Extra attempts for a piece whose translation fails a check (echo, low coverage, wrong "
+        "script, ...); 0 only reports (default 2).",
+    )
 
 
 def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:

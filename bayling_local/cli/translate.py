@@ -9,7 +9,13 @@ import click
 
 from ..errors import UsageError
 from ..languages import ambiguity_notice, resolve_language
-from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
+from .options import (
+    hardware_options,
+    max_retries_option,
+    max_tokens_option,
+    settings_from_flags,
+    temperature_option,
+)
 
 
 @click.command("translate")
@@ -43,6 +49,7 @@ from .options import hardware_options, max_tokens_option, settings_from_flags, t
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per segment.")
 @temperature_option()
 @max_tokens_option()
+@max_retries_option()
 @hardware_options()
 @click.option(
     "--parallel",
@@ -63,6 +70,7 @@ def translate_command(
     as_json: bool,
     temperature: float | None,
     max_tokens: int | None,
+    max_retries: int | None,
     threads: int | None,
     n_gpu_layers: int | None,
     ctx: int | None,

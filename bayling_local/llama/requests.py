@@ -61,6 +61,8 @@ class Request:
     sampling: Sampling = field(default_factory=Sampling)
     cancel: threading.Event = field(default_factory=threading.Event)
     """Set it to stop the request; several requests may share one event (one Esc stops them all)."""
+    priority: int = 0
+    """Higher goes ahead of lower in the queue (a retry that holds back ordered output); equal: first come."""
 
     @classmethod
     def for_generation(

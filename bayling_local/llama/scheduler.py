@@ -118,7 +118,7 @@ class Scheduler:
         with self._condition:
             if self._closing:
                 raise ModelError("the model has been closed")
-            self._waiting.append(handle)
+            enqueue(self._waiting, handle)
             self._condition.notify()
         return handle
 
@@ -365,6 +365,15 @@ class Scheduler:
                 self._end(sequence, reason)
             else:
                 sequence.todo = [token]
+
+
+def enqueue(waiting: deque[Handle], handle: Handle) -> None:
+    """Put `handle` behind every waiting request of its priority or higher, ahead of the lower ones."""
+    priority = handle.request.priority
+    position = len(waiting)
+    while position > 0 and waiting[position - 1].request.priority < priority:
+        position -= 1
+    waiting.insert(position, handle)
 
 
 def _nothing(handle: Handle, reason: str) -> GenerationResult:

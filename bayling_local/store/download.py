@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,49 +223,120 @@ def check_free_space(needed: int, folders: Iterable[Path], what: str) -> None:
 
 
 def missing_bytes(snapshot: Snapshot, names: Iterable[str], settings: HubSettings) -> int:
-    """Bytes still to download for `names` (files already in the cache cost nothing)."""
+    """Bytes still to download for `names` (files already in the cache, and the part of a file an earlier
+    pull left on disk, cost nothing)."""
     folder = snapshot.folder(settings)
-    return sum(
-        snapshot.files[n].size or 0 for n in names if not (folder / n).exists() and n in snapshot.files
-    )
+    missing = 0
+    for name in names:
+        remote = snapshot.files.get(name)
+        if remote is None or (folder / name).exists():
+            continue
+        missing += max(0, (remote.size or 0) - _partial_size(snapshot, remote, settings))
+    return missing
 
 
-def download(snapshot: Snapshot, names: list[str], settings: HubSettings, progress: bool = True) -> Path:
-    """Fetch `names` of `snapshot` into the cache, verify each one, and return the snapshot folder."""
+def _blob_path(snapshot: Snapshot, remote: RemoteFile, settings: HubSettings) -> Path | None:
+    """Where a large (LFS) file's verified copy lives in the cache: blobs/<sha256>."""
+    if not remote.sha256:
+        return None
+    return _storage_folder(settings, snapshot.repo_id) / "blobs" / remote.sha256
+
+
+def _partial_size(snapshot: Snapshot, remote: RemoteFile, settings: HubSettings) -> int:
+    from .resumable import PARTIAL_SUFFIX
+
+    blob = _blob_path(snapshot, remote, settings)
+    partial = blob.with_name(blob.name + PARTIAL_SUFFIX) if blob else None
+    return partial.stat().st_size if partial is not None and partial.exists() else 0
+
+
+def download(
+    snapshot: Snapshot,
+    names: list[str],
+    settings: HubSettings,
+    progress: bool = True,
+    notify: Callable[[str], None] = lambda _: None,
+) -> int:
+    """Fetch `names` of `snapshot` into the cache and verify each one; returns the bytes an earlier,
+    interrupted pull had already fetched (large files resume, see `store.resumable`)."""
+    resumed = 0
+    for name in names:
+        remote = snapshot.files[name]
+        blob = _blob_path(snapshot, remote, settings)
+        pointer = snapshot.folder(settings) / name
+        if blob is not None and not snapshot.from_cache and not pointer.exists():
+            resumed += _fetch_resumable(snapshot, remote, blob, settings, progress, notify)
+            verify_file(pointer, remote)
+        else:
+            _fetch_with_hub(snapshot, name, settings, progress)
+    if not snapshot.from_cache and snapshot.revision != snapshot.commit:
+        _write_ref(_storage_folder(settings, snapshot.repo_id), snapshot.revision, snapshot.commit)
+    return resumed
+
+
+def _fetch_resumable(
+    snapshot: Snapshot,
+    remote: RemoteFile,
+    blob: Path,
+    settings: HubSettings,
+    progress: bool,
+    notify: Callable[[str], None],
+) -> int:
+    from huggingface_hub import hf_hub_url
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from .resumable import Transfer, fetch_blob, link_into_snapshot
+
+    url = hf_hub_url(snapshot.repo_id, remote.path, revision=snapshot.commit, endpoint=settings.endpoint)
+    storage = _storage_folder(settings, snapshot.repo_id)
+    lock = settings.cache_dir / ".locks" / storage.name / f"{blob.name}.lock"
+    transfer = Transfer(url, blob, remote.size, remote.sha256 or "", remote.path, lock)
+    kept = 0
+    if not blob.exists():
+        try:
+            kept = fetch_blob(transfer, _transport_errors(), progress, notify)
+        except HfHubHTTPError as exc:
+            raise _hub_error(exc, snapshot.repo_id, snapshot.revision, settings.endpoint) from None
+        except OSError as exc:  # disk full, permissions
+            raise StoreError(
+                f"the download of {remote.path} failed: {exc}; run the same pull again"
+            ) from None
+    link_into_snapshot(snapshot.folder(settings) / remote.path, blob)
+    return kept
+
+
+def _fetch_with_hub(snapshot: Snapshot, name: str, settings: HubSettings, progress: bool) -> None:
+    """Small files, and files taken from the cache: huggingface_hub's own download, then the hash check."""
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
-    for name in names:
-        remote = snapshot.files[name]
-        try:
-            local = hf_hub_download(
-                snapshot.repo_id,
-                name,
-                revision=snapshot.commit,
-                cache_dir=settings.cache_dir,
-                endpoint=settings.endpoint,
-                local_files_only=snapshot.from_cache,
-                tqdm_class=None if progress else _silent_tqdm(),
-            )
-        except LocalEntryNotFoundError:
-            hint = HAND_IMPORT_HINT.format(repo=snapshot.repo_id, revision=snapshot.revision)
-            raise NetworkError(
-                f"{name} of {snapshot.repo_id} is not in the cache and the Hub cannot be reached; the "
-                f"network is needed: connect and pull again, or bring the files in by hand: {hint}"
-            ) from None
-        except HfHubHTTPError as exc:
-            raise _hub_error(exc, snapshot.repo_id, snapshot.revision, settings.endpoint) from None
-        except _transport_errors() as exc:
-            raise NetworkError(
-                f"the download of {name} from {settings.endpoint} failed ({exc}); run the same pull again: "
-                "files already complete are kept"
-            ) from None
-        except OSError as exc:  # size mismatch after retries, disk full, permissions
-            raise StoreError(f"the download of {name} failed: {exc}; run the same pull again") from None
-        verify_file(Path(local), remote)
-    if not snapshot.from_cache and snapshot.revision != snapshot.commit:
-        _write_ref(_storage_folder(settings, snapshot.repo_id), snapshot.revision, snapshot.commit)
-    return snapshot.folder(settings)
+    remote = snapshot.files[name]
+    try:
+        local = hf_hub_download(
+            snapshot.repo_id,
+            name,
+            revision=snapshot.commit,
+            cache_dir=settings.cache_dir,
+            endpoint=settings.endpoint,
+            local_files_only=snapshot.from_cache,
+            tqdm_class=None if progress else _silent_tqdm(),
+        )
+    except LocalEntryNotFoundError:
+        hint = HAND_IMPORT_HINT.format(repo=snapshot.repo_id, revision=snapshot.revision)
+        raise NetworkError(
+            f"{name} of {snapshot.repo_id} is not in the cache and the Hub cannot be reached; the "
+            f"network is needed: connect and pull again, or bring the files in by hand: {hint}"
+        ) from None
+    except HfHubHTTPError as exc:
+        raise _hub_error(exc, snapshot.repo_id, snapshot.revision, settings.endpoint) from None
+    except _transport_errors() as exc:
+        raise NetworkError(
+            f"the download of {name} from {settings.endpoint} failed ({exc}); run the same pull again: "
+            "files already complete are kept"
+        ) from None
+    except OSError as exc:  # size mismatch after retries, disk full, permissions
+        raise StoreError(f"the download of {name} failed: {exc}; run the same pull again") from None
+    verify_file(Path(local), remote)
 
 
 def _write_ref(storage: Path, revision: str, commit: str) -> None:
@@ -325,46 +396,3 @@ def verify_file(local: Path, remote: RemoteFile) -> None:
         f"{remote.path} is corrupt: its {kind} is {actual[:12]}..., the Hub says {expected[:12]}...; the "
         "damaged copy was deleted and nothing was registered: run the same pull again"
     )
-
-
-def remove_from_cache(snapshot: Snapshot, names: Iterable[str], settings: HubSettings) -> int:
-    """Delete `names` of `snapshot` from the cache (links, and blobs no other snapshot uses); bytes freed."""
-    folder = snapshot.folder(settings)
-    blobs_in_use = _blobs_used_elsewhere(folder)
-    freed = 0
-    for name in names:
-        link = folder / name
-        if not (link.is_symlink() or link.exists()):
-            continue
-        if not link.is_symlink():  # a plain copy, where the cache cannot use symlinks
-            freed += link.stat().st_size
-            link.unlink()
-            continue
-        blob = link.resolve()
-        link.unlink()
-        if blob.exists() and blob not in blobs_in_use:
-            freed += blob.stat().st_size
-            blob.unlink()
-    _prune_empty(folder)
-    return freed
-
-
-def _blobs_used_elsewhere(snapshot_folder: Path) -> set[Path]:
-    """Blobs that other snapshots of the same repository link to (a file unchanged between commits)."""
-    used: set[Path] = set()
-    snapshots = snapshot_folder.parent
-    if not snapshots.is_dir():
-        return used
-    for other in snapshots.iterdir():
-        if other != snapshot_folder:
-            used.update(p.resolve() for p in other.rglob("*") if p.is_symlink())
-    return used
-
-
-def _prune_empty(folder: Path) -> None:
-    """Remove empty folders left under a snapshot folder, then the folder itself if empty."""
-    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-        if not any(sub.iterdir()):
-            sub.rmdir()
-    if folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import paths
 from ..config import save_beside
 from ..errors import BaylingError, StoreError
-from . import catalogue, choose, download, register
+from . import cache, catalogue, choose, download, register
 from .registry import StoredModel, lookup
 
 Notify = Callable[[str], None]
@@ -105,7 +105,7 @@ def pull(request: PullRequest, notify: Notify = lambda _: None) -> PullResult:
         if spec.tag is None:
             notify(_advice_line(entry, advice))
     if choose.gguf_files(list(snapshot.files)):
-        result = _pull_gguf(request, name, spec, snapshot, settings, preferred)
+        result = _pull_gguf(request, name, spec, snapshot, settings, preferred, notify)
     else:
         result = _pull_checkpoint(request, name, spec, snapshot, settings, preferred, entry, notify)
     result.seconds = time.perf_counter() - started
@@ -128,12 +128,13 @@ def _download(
     extra_needed: int,
     store_folder: Path,
     progress: bool,
+    notify: Notify,
 ) -> int:
     """Check disk space, fetch and verify `names`; return the bytes that had to come from the network."""
     missing = download.missing_bytes(snapshot, names, settings)
     download.check_free_space(missing, [settings.cache_dir], f"downloading {snapshot.repo_id}")
     download.check_free_space(missing + extra_needed, [store_folder], f"storing {snapshot.repo_id}")
-    download.download(snapshot, names, settings, progress)
+    download.download(snapshot, names, settings, progress, notify)
     return missing
 
 
@@ -144,9 +145,10 @@ def _pull_gguf(
     snapshot: download.Snapshot,
     settings: download.HubSettings,
     preferred: str,
+    notify: Notify,
 ) -> PullResult:
     files = choose.choose_gguf(list(snapshot.files), spec.tag, preferred)
-    fetched = _download(snapshot, files, settings, 0, paths.models_dir(), request.progress)
+    fetched = _download(snapshot, files, settings, 0, paths.models_dir(), request.progress, notify)
     folder = register.begin(name, request.force)
     try:
         placed = [
@@ -169,7 +171,7 @@ def _pull_gguf(
     except BaylingError:
         register.abandon(folder)
         raise
-    freed = 0 if request.keep_source else download.remove_from_cache(snapshot, files, settings)
+    freed = 0 if request.keep_source else cache.remove_from_cache(snapshot, files, settings)
     return PullResult(model, downloaded_bytes=fetched, freed_bytes=freed)
 
 
@@ -204,7 +206,9 @@ def _pull_checkpoint(
     # The converter writes a 16-bit intermediate (`auto`: at most the checkpoint's size), then the quantized file.
     bits = catalogue.QUANT_BITS.get(quant or "", 16.0)
     conversion_bytes = weights + int(weights * bits / 16)
-    fetched = _download(snapshot, files, settings, conversion_bytes, paths.models_dir(), request.progress)
+    fetched = _download(
+        snapshot, files, settings, conversion_bytes, paths.models_dir(), request.progress, notify
+    )
     label = quant or outtype
     notify(f"Converting {spec.repo_id} to GGUF ({label}) ...")
     # Convert in scratch space beside the store: an installed model of the same name (--force) stays usable
@@ -216,7 +220,7 @@ def _pull_checkpoint(
         model = _convert_and_register(request, name, spec, snapshot, settings, scratch, outtype, quant, entry)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    freed = 0 if request.keep_source else download.remove_from_cache(snapshot, files, settings)
+    freed = 0 if request.keep_source else cache.remove_from_cache(snapshot, files, settings)
     return PullResult(model, downloaded_bytes=fetched, converted=True, freed_bytes=freed)
 
 

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..languages import Language
-from ..llama.requests import GenerationResult, Handle, Request, common_length
-from .translator import SegmentResult, Translator, one_line
+from ..llama.requests import Handle
+from .checks import severity
+from .pieces import chunk_request
+from .retry import PieceSettler
+from .translator import SegmentResult, Translator
 
 ResultCallback = Callable[[SegmentResult], None]
 PieceCallback = Callable[[int, str], None]
 """(segment index, text piece) for the segment being released."""
 
-# Probe texts: the prompt tokens two different segments have in common are the shared prefix.
-_PROBES = ("A", "Z")
 # Segments submitted ahead of the one being released, per scheduler slot. Results leave in input order, so
 # one long segment at the head holds the window: with 4 per slot the batch ran short of work behind it
 # (19% more decode calls, 7% slower on 80 FLORES lines); 32 per slot keeps every slot busy.
@@ -37,6 +38,7 @@ class _Pending:
 
     index: int
     result: SegmentResult
+    source: Language | None
     chunks: list[str]
     handles: list[Handle]
 
@@ -52,49 +54,14 @@ class _Planner:
         translator = self.translator
         result, source = translator.begin(line)
         if not line.strip():
-            return _Pending(index, result, [], [])
+            return _Pending(index, result, source, [], [])
         chunks = translator.chunks(line, source)
         handles = [self._submit_chunk(chunk, source, index) for chunk in chunks]
-        return _Pending(index, result, chunks, handles)
+        return _Pending(index, result, source, chunks, handles)
 
     def _submit_chunk(self, chunk: str, source: Language | None, index: int) -> Handle:
         request = chunk_request(self.translator, chunk, source, seed_offset=index, cancel=self.cancel)
         return self.translator.engine.submit(request)
-
-
-def chunk_request(
-    translator: Translator,
-    chunk: str,
-    source: Language | None,
-    *,
-    seed_offset: int = 0,
-    cancel: threading.Event | None = None,
-    max_tokens: int | None = None,
-) -> Request:
-    """The scheduler request that translates one piece: its prompt, shared prefix, limit and stops."""
-    engine = translator.engine
-    prompt, limit, stops = translator.chunk_request(chunk, source)
-    tokens = engine.tokenize(prompt)
-    return engine.request(
-        tokens,
-        translator.generation,
-        max_tokens=min(limit, max_tokens or limit),
-        stop_strings=stops,
-        shared=common_length(tokens, shared_prefix(translator, source)),
-        seed_offset=seed_offset,
-        cancel=cancel,
-    )
-
-
-def shared_prefix(translator: Translator, source: Language | None) -> list[int]:
-    """Prompt tokens shared by every segment with this source language (few-shot examples, system text);
-    worked out once per translator and source language."""
-    key = source.code if source else None
-    if key not in translator.prefixes:
-        engine = translator.engine
-        first, second = (engine.tokenize(translator.prompt(probe, source)) for probe in _PROBES)
-        translator.prefixes[key] = first[: common_length(first, second)]
-    return translator.prefixes[key]
 
 
 def translate_segments(
@@ -105,8 +72,11 @@ def translate_segments(
     on_piece: PieceCallback | None = None,
     cancel: threading.Event | None = None,
     progress: bool | None = None,
+    drafts: bool = False,
 ) -> list[SegmentResult]:
-    """Translate `lines` (one segment each) in input order; `on_piece` streams the segment being released.
+    """Translate `lines` (one segment each) in input order; `on_piece` streams the segment being released:
+    each piece once it has passed its checks, or with `drafts` each piece's first attempt token by token (for
+    a display that replaces it with the final `SegmentResult`s when they come).
 
     With `cancel` set, the requests in flight stop within one decode step; the results so far are returned,
     the interrupted segment last, with what it had produced. Leaving early (cancelled, or an error) sets
@@ -114,6 +84,7 @@ def translate_segments(
     """
     cancel = cancel or threading.Event()
     planner = _Planner(translator, cancel)
+    settler = PieceSettler(translator, cancel)
     window = max(1, _WINDOW_PER_SLOT * translator.engine.slots)
     # Streamed text and a progress bar would tear each other on a terminal: streaming shows progress already.
     bar = _progress_bar(sum(1 for line in lines if line.strip()), progress if on_piece is None else False)
@@ -133,7 +104,7 @@ def translate_segments(
                 nothing_in_flight = True
                 break
             segment = pending.popleft()
-            _collect(segment, on_piece)
+            _collect(segment, settler, on_piece, drafts)
             results.append(segment.result)
             if segment.handles and bar is not None:
                 bar.update(1)
@@ -149,23 +120,32 @@ def translate_segments(
     return results
 
 
-def _collect(segment: _Pending, on_piece: PieceCallback | None) -> None:
-    """Wait for a segment's pieces in order (streaming them) and fill its result."""
+def _collect(segment: _Pending, settler: PieceSettler, on_piece: PieceCallback | None, drafts: bool) -> None:
+    """Wait for a segment's pieces in order, check (and retry) each, stream it, fill the result.
+
+    Without `drafts` a piece streams only after its checks: a retry may replace it, and printed text cannot
+    be taken back."""
     result = segment.result
     outputs: list[str] = []
     last = len(segment.handles) - 1
+    live = on_piece if drafts else None
     for position, (chunk, handle) in enumerate(zip(segment.chunks, segment.handles, strict=True)):
-        stream = None if on_piece is None else (lambda piece: on_piece(segment.index, piece))
-        generated: GenerationResult = handle.stream(stream)
-        result.prompt_tokens += generated.prompt_tokens
-        result.completion_tokens += generated.completion_tokens
-        result.truncated |= generated.stop_reason == "length"
-        result.seconds = max(result.seconds, generated.seconds)
+        stream = None if live is None else (lambda piece: live(segment.index, piece))
+        settled = settler.settle(chunk, segment.source, handle.stream(stream), segment.index)
+        result.prompt_tokens += settled.prompt_tokens
+        result.completion_tokens += settled.completion_tokens
+        result.truncated |= settled.truncated
+        result.seconds = max(result.seconds, settled.seconds)
+        result.retries += settled.retries
+        if severity(settled.problem) > severity(result.check):
+            result.check = settled.problem
         trailing = chunk[len(chunk.rstrip()) :] if position < last else ""
-        outputs.append(one_line(generated.text) + trailing)
-        if stream is not None and trailing:
-            stream(" ")
-        if generated.stop_reason == "cancelled":
+        outputs.append(settled.text + trailing)
+        if live is not None and trailing:
+            live(segment.index, " ")
+        elif on_piece is not None and not drafts:
+            on_piece(segment.index, settled.text + (" " if trailing else ""))
+        if settled.cancelled:
             result.cancelled = True
             break
     result.translation = "".join(outputs).strip()

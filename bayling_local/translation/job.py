@@ -246,6 +246,7 @@ def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: 
         notices.append(
             f"Warning: line(s) {', '.join(cut[:20])} stopped at the token limit; raise --max-tokens to get all of it."
         )
+    notices.extend(check_notices(results, first_line))
     if job.source is not None:
         return notices
     detected = Counter(r.source_language or "unknown" for r in results if r.source.strip())
@@ -265,6 +266,23 @@ def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: 
         return notices
     summary = ", ".join(f"{code} x{n}" for code, n in detected.most_common())
     notices.append(f"Source languages detected per line: {summary}; set --from to override.")
+    return notices
+
+
+def check_notices(results: list[SegmentResult], first_line: int = 1) -> list[str]:
+    """The output checks' part of the summary: segments retried, and those still failing (with why)."""
+    retried = sum(1 for r in results if r.retries)
+    failing = [f"{first_line + i} ({r.check})" for i, r in enumerate(results) if r.check and not r.cancelled]
+    notices: list[str] = []
+    if failing:
+        more = f" and {len(failing) - 20} more" if len(failing) > 20 else ""
+        notices.append(
+            f"Warning: line(s) {', '.join(failing[:20])}{more} still fail the output checks; the best "
+            'attempt is kept (--json marks it in "check"; a larger model or --max-retries may help).'
+        )
+    if retried or failing:
+        translated = sum(1 for r in results if r.source.strip())
+        notices.append(f"Checks: {retried} of {translated} segment(s) retried, {len(failing)} still failing.")
     return notices
 
 

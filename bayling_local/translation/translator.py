@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from ..config import GenerationConfig
 from ..detect import MIN_CONFIDENCE, detect_language
-from ..fewshot import translation_prompt
+from ..fewshot import EXAMPLES, translation_prompt
 from ..languages import Language, language_label
 from ..llama.protocol import EngineLike
 from ..llama.requests import TextCallback
 from ..segment import fit_chunks, split_sentences
 from ..templates import Message, translation_message
+from .checks import DEFAULT_CHECKS, Check, normalized
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
@@ -43,6 +44,11 @@ class SegmentResult:
     pieces: int = 1
     cancelled: bool = False
     """True when the translation was stopped before it finished (the text is what was produced)."""
+    check: str | None = None
+    """The output check a piece still fails after its retries (`echo`, `low-coverage`, ...; see
+    `translation.checks`), None when every piece passed."""
+    retries: int = 0
+    """Extra attempts the checks asked for, over all pieces."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -57,6 +63,8 @@ class SegmentResult:
             "source_detected": self.detected,
             "truncated": self.truncated,
             "pieces": self.pieces,
+            "check": self.check,
+            "retries": self.retries,
         }
 
 
@@ -72,7 +80,9 @@ class Translator:
     by_sentence: bool = True
     """With a completion (few-shot) prompt, translate a paragraph sentence by sentence: a base model asked
     for a whole paragraph answers with one short sentence (often an example sentence copied back)."""
-    prefixes: dict[str | None, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    checks: tuple[Check, ...] = DEFAULT_CHECKS
+    """What every attempt is verified with (`translation.checks`); a failed one is retried."""
+    prefixes: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
     def source_for(self, text: str) -> tuple[Language | None, bool, float | None]:
@@ -86,8 +96,9 @@ class Translator:
             return detection.language, True, detection.confidence
         return None, True, detection.confidence
 
-    def prompt(self, text: str, source: Language | None) -> str:
-        """The full prompt text (without BOS) that asks for the translation of `text`."""
+    def prompt(self, text: str, source: Language | None, strict: bool = False) -> str:
+        """The full prompt text (without BOS) that asks for the translation of `text` (`strict`: the
+        spelled-out request a retry after a failed check uses)."""
         fmt = self.engine.format
         if not fmt.is_chat:
             return translation_prompt(
@@ -96,8 +107,9 @@ class Translator:
                 language_label(self.target),
                 source.code if source else None,
                 language_label(source) if source else None,
+                strict,
             )
-        messages = [Message("user", translation_message(text, language_label(self.target)))]
+        messages = [Message("user", translation_message(text, language_label(self.target), strict))]
         if fmt.default_system is not None:
             messages.insert(0, Message("system", fmt.default_system))
         return fmt.render(messages, True)
@@ -143,11 +155,19 @@ class Translator:
             return pieces or [text]
         return fit_chunks(text, self.engine.count_tokens, budget)
 
-    def chunk_request(self, chunk: str, source: Language | None) -> tuple[str, int, tuple[str, ...]]:
+    def chunk_request(
+        self, chunk: str, source: Language | None, strict: bool = False
+    ) -> tuple[str, int, tuple[str, ...]]:
         """Prompt, token limit and stop strings for one piece; the batch engine uses the same three."""
         source_tokens = self.engine.count_tokens(chunk)
         limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
-        return self.prompt(chunk.strip(), source), limit, self._stop_strings()
+        return self.prompt(chunk.strip(), source, strict), limit, self._stop_strings()
+
+    def example_sentences(self) -> frozenset[str]:
+        """The few-shot prompt's example sentences, normalized; none for a chat prompt."""
+        if self.engine.format.is_chat:
+            return frozenset()
+        return frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
 
 
 def one_line(text: str) -> str:

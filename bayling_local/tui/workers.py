@@ -111,7 +111,7 @@ def translate(
     lines = text.split("\n")
     try:
         results = translate_segments(
-            translator, lines, on_piece=LineStream(sink), cancel=cancel, progress=False
+            translator, lines, on_piece=LineStream(sink), cancel=cancel, progress=False, drafts=True
         )
     except Exception as exc:  # noqa: BLE001 - the app must go on
         post(events.TaskFailed("translation", failure(exc)))

@@ -51,7 +51,7 @@ def test_batched_greedy_matches_one_at_a_time_and_keeps_order(translator: Transl
 
 def test_prefix_is_decoded_once_and_copied(engine: Engine, translator: Translator) -> None:
     from bayling_local.llama.requests import common_length
-    from bayling_local.translation.batch import shared_prefix
+    from bayling_local.translation.pieces import shared_prefix
 
     source = resolve_language("eng_Latn")
     prompt, limit, stops = translator.chunk_request("I like tea.", source)

@@ -32,6 +32,10 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
         "fr",
         "--parallel",
         "2",
+        "--max-retries",
+        "0",  # what is kept and resumed is the point here; retries would only make the model slower
+        "--threads",
+        "1",  # beside another test's model on a 2-core runner: oversubscribed llama.cpp threads crawl
         *args,
     ]
     env = {**os.environ, "BAYLING_HOME": str(tmp_path / "home")}

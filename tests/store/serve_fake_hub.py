@@ -6,8 +6,8 @@ It implements the part of the Hub API that huggingface_hub 2.x uses to download:
 - `HEAD|GET /{repo}/resolve/{rev}/{file}`: plain files answer 200 with `ETag` (git blob id) and
   `X-Repo-Commit`; LFS files answer 302 to a "CDN" on another host name (localhost) with `X-Linked-Etag`
   (the sha256) and `X-Linked-Size`, like the real Hub; the CDN honours `Range` (206 + Content-Range).
-Faults for tests: `drop_once` (the first GET of a file stops half-way and closes the connection) and
-`corrupt` (the file is served with one byte changed, same size).
+Faults for tests: `drop_once` (the first GET of a file stops half-way and closes the connection), `stall_once`
+(it sends half and hangs, for killing the client mid-file) and `corrupt` (one byte changed, same size).
 
 By hand:  python tests/store/serve_fake_hub.py --port 8765
 then:     HF_ENDPOINT=http://127.0.0.1:8765 bayling-local pull some-org/tiny-llama
@@ -82,6 +82,10 @@ class FakeHub:
     """File names whose first GET stops half-way (then the fault is cleared)."""
     corrupt: set[str] = field(default_factory=set)
     """File names served with one byte flipped."""
+    stall_once: set[str] = field(default_factory=set)
+    """File names whose first GET sends half the file and then hangs (until the hub stops), so a test can
+    kill the downloading process mid-file."""
+    stopping: threading.Event = field(default_factory=threading.Event)
     tokens: dict[str, str] = field(default_factory=dict)
     """Private repositories: repo id -> the token their API and resolve calls need (`Authorization: Bearer`)."""
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -111,6 +115,7 @@ class FakeHub:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -122,9 +127,14 @@ class FakeHub:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def gets(self, name: str) -> list[str | None]:
-        """Range headers of the GETs of file `name` (None for a whole-file GET)."""
-        return [r for m, p, r in self.requests if m == "GET" and p.endswith("/" + name)]
+    def gets(self, name: str, cdn: bool = False) -> list[str | None]:
+        """Range headers of the GETs of file `name` (None for a whole-file GET); `cdn`: only those the CDN
+        answered (a large file's bytes), not the Hub's redirects to it."""
+        return [
+            r
+            for m, p, r in self.requests
+            if m == "GET" and p.endswith("/" + name) and (not cdn or p.startswith("/cdn/"))
+        ]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -243,6 +253,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         self.end_headers()
         if head:
+            return
+        if name in self.state.stall_once and not start:
+            self.state.stall_once.discard(name)
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.state.stopping.wait(60)
+            self.close_connection = True
             return
         if name in self.state.drop_once and not start:
             self.state.drop_once.discard(name)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,23 +84,44 @@ def test_gguf_repo_without_matching_tag_lists_the_tags(hub: FakeHub) -> None:
     assert list_models() == []
 
 
-def test_interrupted_download_resumes_with_a_range_request(
-    hub: FakeHub, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from huggingface_hub import constants
-
-    # huggingface_hub writes in 10 MB chunks and resumes from the last whole chunk; 16 KB chunks let a
-    # 131 KB file show the same behaviour.
-    monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 16 * 1024)
+def test_interrupted_download_resumes_with_a_range_request(hub: FakeHub) -> None:
     hub.drop_once.add("tiny-llama.Q8_0.gguf")
     do_pull(f"{TINY_GGUF}:q8_0")
     size = len(hub.repos[TINY_GGUF].files["tiny-llama.Q8_0.gguf"])
-    first, second = hub.gets("tiny-llama.Q8_0.gguf")
-    assert first is None and second is not None and second.startswith("bytes=")
-    resumed_at = int(second.removeprefix("bytes=").rstrip("-"))
-    assert size // 2 - 16 * 1024 <= resumed_at <= size // 2  # the first half was not fetched again
+    first, second = hub.gets("tiny-llama.Q8_0.gguf", cdn=True)
+    assert first is None and second == f"bytes={size // 2}-"  # every byte received was kept
     model = lookup("tiny-llama-gguf")
     assert model is not None and model.path.read_bytes() == hub.repos[TINY_GGUF].files["tiny-llama.Q8_0.gguf"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_pull_resumes_from_the_bytes_already_on_disk(hub: FakeHub, hf_env: Path, stop: int) -> None:
+    name = "tiny-llama.Q8_0.gguf"
+    data = hub.repos[TINY_GGUF].files[name]
+    hub.stall_once.add(name)
+    partial = (
+        hf_env / "models--some-org--tiny-llama-GGUF" / "blobs" / f"{hashlib.sha256(data).hexdigest()}.partial"
+    )
+    command = [str(Path(sys.executable).with_name("bayling-local")), "pull", f"{TINY_GGUF}:q8_0"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (partial.exists() and partial.stat().st_size == len(data) // 2):
+        assert time.monotonic() < deadline and run.poll() is None, run.communicate()
+        time.sleep(0.05)
+    run.send_signal(stop)
+    _, stderr = run.communicate(timeout=30)
+    assert (
+        partial.stat().st_size == len(data) // 2
+    )  # huggingface_hub would have deleted it, or never reused it
+    if stop == signal.SIGINT:
+        assert run.returncode == 130 and "the same pull resumes from there" in stderr, stderr
+    notices: list[str] = []
+    pull(PullRequest(f"{TINY_GGUF}:q8_0", progress=False), notify=notices.append)
+    assert hub.gets(name, cdn=True)[-1] == f"bytes={len(data) // 2}-"
+    kept = f"{len(data) // 2 / 1e3:.1f} kB"
+    assert any(f"from {kept} already on disk" in line and "not downloaded again" in line for line in notices)
+    model = lookup("tiny-llama-gguf")
+    assert model is not None and model.path.read_bytes() == data and not partial.exists()
 
 
 @pytest.mark.parametrize("bad_file", ["model.safetensors", "config.json"])  # LFS sha256 and git blob id

@@ -49,6 +49,24 @@ async def test_translate_with_pickers_and_swap(make_app: MakeApp) -> None:
         assert app.store.get_pref("translate.target") == "eng_Latn"  # remembered for next time
 
 
+async def test_a_line_that_still_fails_a_check_is_named_under_the_translation(make_app: MakeApp) -> None:
+    echoed = "The committee met on Tuesday to discuss the new budget for the schools."
+    app = make_app(FakeEngine(translation=echoed, delay=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        panel = app.query_one(TranslatePanel)
+        await pick(app, pilot, "f5", "german")
+        await pick(app, pilot, "f4", "eng")
+        panel.set_source_text(echoed)
+        panel.query_one("#source-text").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == echoed  # the best attempt is still shown ...
+        info = str(panel.query_one("#translate-info").render())
+        assert "Check failed: line 1 echo" in info and "English → German" in info  # ... and marked
+
+
 async def test_picker_search_filters_and_offers_auto_detect_for_source_only(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

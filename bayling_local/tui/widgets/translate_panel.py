@@ -194,6 +194,11 @@ class TranslatePanel(Vertical):
         speed = message.tokens / message.seconds if message.seconds else None
         self.post_message(events.UsageChanged(speed, message.prompt_tokens + message.tokens, "Translate"))
         info = self.detection_info(message)
+        failing = [f"line {n} {r.check}" for n, r in enumerate(results, 1) if r.check and not r.cancelled]
+        if failing:
+            # The best attempt is shown; say which lines are still doubtful and why (see translation.checks).
+            more = f" (+{len(failing) - 3} more)" if len(failing) > 3 else ""
+            info = f"Check failed: {', '.join(failing[:3])}{more} · {info}"
         if message.stopped:
             info = f"Stopped: the translation is partial · {info}"
             self.notify("Stopped.", timeout=3)

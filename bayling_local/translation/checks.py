@@ -1,0 +1,233 @@
+"""The output checks: the one place a translated piece is verified before anyone sees it.
+
+Each check looks at one candidate translation of one piece and names what is wrong with it, or returns None.
+`translation.retry` runs them on every attempt, retries what fails and keeps the best attempt; later checks
+(document markers, glossary terms, placeholders) join `DEFAULT_CHECKS` rather than adding retry loops of their
+own. Problems, from the most to the least harmful when kept:
+
+- `empty`: nothing came back for a source with letters in it.
+- `prompt-example`: one of the few-shot prompt's own example sentences came back (a base model's habit).
+- `echo`: the source came back untranslated.
+- `wrong-script`: most of the new text is not in the target's script.
+- `low-coverage` / `too-long`: the length is outside what correct translations into that language have
+  (bands from FLORES-200 dev references, `data/length_bands.json`; `scripts/make_length_bands.py` made it).
+- `commentary`: words about the translation ("Here is the translation:") that cleaning could not remove.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ..detect import count_scripts
+from ..languages import Language
+
+SEVERITY = ("empty", "prompt-example", "echo", "wrong-script", "low-coverage", "too-long", "commentary")
+"""Problem names, the worst first: the best attempt is the one with the mildest problem."""
+
+# Machine translation strays further from the reference length than people do: room on top of the band.
+LENGTH_SLACK = 0.15
+# Short pieces vary far more in length ("OK" -> "D'accord"): the band widens below this many English-equivalent
+# characters (FLORES sentences average about 130), and below the minimum the length is not judged at all.
+FULL_BAND_CHARS = 100
+MIN_JUDGED_CHARS = 12
+# Fewer letters than this say too little about script or echo (a name, a number, "OK").
+MIN_LETTERS = 8
+# Scripts a target language is written in besides its own code (Japanese mixes kana and Han, Korean has Hanja).
+_ACCEPTED_SCRIPTS = {
+    "Hans": {"Hani"},
+    "Hant": {"Hani"},
+    "Jpan": {"Hani", "Kana"},
+    "Hang": {"Hang", "Hani"},
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One attempt at translating one piece, with what the checks need to judge it."""
+
+    source: str
+    output: str
+    target: Language
+    source_language: Language | None
+    examples: frozenset[str] = frozenset()
+    """The prompt's example sentences, normalized (`normalized`): empty for chat prompts."""
+
+
+Check = Callable[[Candidate], str | None]
+
+
+def normalized(text: str) -> str:
+    """Letters and digits only, case folded: what two texts must share to count as the same."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def check_empty(item: Candidate) -> str | None:
+    return "empty" if not item.output.strip() and _letters(item.source) else None
+
+
+def check_prompt_example(item: Candidate) -> str | None:
+    said = normalized(item.output)
+    if said and said in item.examples and normalized(item.source) not in item.examples:
+        return "prompt-example"
+    return None
+
+
+def check_echo(item: Candidate) -> str | None:
+    if _letters(item.source) < MIN_LETTERS or len(item.source.split()) < 2 and not _unspaced(item.source):
+        return None
+    return "echo" if normalized(item.output) == normalized(item.source) else None
+
+
+def check_script(item: Candidate) -> str | None:
+    """Most letters the translation added (words not carried over from the source, like names) are in
+    another script than the target's."""
+    carried = {word.casefold() for word in _WORD.findall(item.source)}
+    new_text = " ".join(word for word in _WORD.findall(item.output) if word.casefold() not in carried)
+    counts = count_scripts(new_text)
+    letters = sum(counts.values())
+    if letters < MIN_LETTERS:
+        return None
+    accepted = _ACCEPTED_SCRIPTS.get(item.target.script, {item.target.script})
+    in_target = sum(n for script, n in counts.items() if script in accepted)
+    return "wrong-script" if in_target < letters / 2 else None
+
+
+def check_length(item: Candidate) -> str | None:
+    band = length_band(item.source, item.source_language, item.target)
+    if band is None or not item.output.strip():
+        return None
+    ratio = len(item.output.strip()) / len(item.source.strip())
+    if ratio < band[0]:
+        return "low-coverage"
+    return "too-long" if ratio > band[1] else None
+
+
+def check_commentary(item: Candidate) -> str | None:
+    head = item.output[:60].casefold()
+    if any(marker.search(head) for marker in _COMMENTARY_MARKERS) and not any(
+        marker.search(item.source[:60].casefold()) for marker in _COMMENTARY_MARKERS
+    ):
+        return "commentary"
+    return None
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    check_empty,
+    check_prompt_example,
+    check_echo,
+    check_script,
+    check_length,
+    check_commentary,
+)
+
+
+def first_problem(item: Candidate, checks: tuple[Check, ...] = DEFAULT_CHECKS) -> str | None:
+    """The worst problem any check finds, or None when the candidate passes them all."""
+    found = [problem for check in checks if (problem := check(item)) is not None]
+    return max(found, key=severity) if found else None
+
+
+def severity(problem: str | None) -> int:
+    """Lower is better: 0 for a passing attempt, then the mildest problem up to the worst."""
+    if problem is None:
+        return 0
+    order = SEVERITY.index(problem) if problem in SEVERITY else 0
+    return len(SEVERITY) - order
+
+
+def length_band(source: str, language: Language | None, target: Language) -> tuple[float, float] | None:
+    """(lowest, highest) characters out per character in that correct translations of `source` into `target`
+    have; None when the source is too short to judge."""
+    bands = _bands()
+    source_row = _row(bands, language, source)
+    target_row = bands["languages"].get(target.code) or bands["scripts"].get(target.script)
+    if source_row is None or target_row is None:
+        return None
+    english_chars = len(source.strip()) / math.exp(source_row[0])
+    if english_chars < MIN_JUDGED_CHARS:
+        return None
+    widen = max(1.0, math.sqrt(FULL_BAND_CHARS / english_chars))
+    centre = target_row[0] - source_row[0]
+    down = math.hypot(target_row[1], source_row[2]) * widen + LENGTH_SLACK
+    up = math.hypot(target_row[2], source_row[1]) * widen + LENGTH_SLACK
+    return math.exp(centre - down), math.exp(centre + up)
+
+
+# -- cleaning ---------------------------------------------------------------------------------------------------
+
+_PREAMBLE = re.compile(
+    r"^\s*(?:(?:sure|certainly|of course|okay|ok)[,!.]?\s*)?"
+    r"(?:here(?: is|'s)\s+(?:the|your|a|my)\s+(?:\w+\s+)?translation(?:\s+(?:in|into|to)\s+[\w ()-]{2,30})?"
+    r"|(?:the\s+)?(?:\w+\s+)?translation(?:\s+(?:in|into|to)\s+[\w ()-]{2,30})?(?:\s+is)?"
+    r"|以下是(?:翻译|译文)|翻译|译文)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_TRAILING_NOTE = re.compile(
+    r"\s*(?:\((?:note|translation note|translator'?s note|literally|lit\.)\b[^)]*\)|"
+    r"\b(?:note|explanation)\s*:.*)\s*$",
+    re.IGNORECASE,
+)
+_QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "'": "'"}
+_COMMENTARY_MARKERS = (
+    re.compile(r"\btranslat(?:ion|ed|e)\b.{0,40}[:：]"),
+    re.compile(r"(?:翻译|译文)[:：]"),
+)
+
+
+def clean(output: str, source: str) -> str:
+    """The translation without words about it: a leading "Here is the translation:", a trailing "(Note: ...)",
+    and quotes around the whole of it that the source did not have. Anything else is left as it is."""
+    text = output.strip()
+    if not _PREAMBLE.match(source):
+        text = _PREAMBLE.sub("", text, count=1)
+    if not _TRAILING_NOTE.search(source):
+        text = _TRAILING_NOTE.sub("", text)
+    text = text.strip()
+    source = source.strip()
+    closing = _QUOTE_PAIRS.get(text[:1])
+    if closing and len(text) > 2 and text.endswith(closing) and not source.startswith(text[:1]):
+        inner = text[1:-1]
+        if text[:1] not in inner and closing not in inner:  # quotes around the whole, not two quotations
+            text = inner.strip()
+    return text
+
+
+_WORD = re.compile(r"\w+")
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _letters(text: str) -> int:
+    return sum(1 for char in text if char.isalpha())
+
+
+def _unspaced(text: str) -> bool:
+    """Written without spaces between words (Chinese, Japanese, Thai ...): one "word" can be a sentence."""
+    return _letters(text) >= MIN_LETTERS and " " not in text.strip()
+
+
+@cache
+def _bands() -> dict[str, dict[str, list[float]]]:
+    data = resources.files("bayling_local").joinpath("data/length_bands.json").read_text(encoding="utf-8")
+    parsed = json.loads(data)
+    return {"languages": parsed["languages"], "scripts": parsed["scripts"]}
+
+
+def _row(
+    bands: dict[str, dict[str, list[float]]], language: Language | None, text: str
+) -> list[float] | None:
+    """The source's band row: its language's, else the script most of its letters are in."""
+    if language is not None and language.code in bands["languages"]:
+        return bands["languages"][language.code]
+    counts = count_scripts(text)
+    if not counts:
+        return None
+    script = counts.most_common(1)[0][0]
+    fallback = {"Hani": "Hans", "Kana": "Jpan"}.get(script, script)
+    return bands["scripts"].get(fallback)

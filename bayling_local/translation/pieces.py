@@ -1,0 +1,52 @@
+"""One piece of a segment as a scheduler request: its prompt, shared prefix, token limit and stops.
+
+The first attempt and every retry of a piece are built here, so a retried piece differs from its first attempt
+only in what the retry changes (a stricter prompt, sampling) and batching never changes greedy output.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..languages import Language
+from ..llama.requests import Request, common_length
+from .translator import Translator
+
+# Probe texts: the prompt tokens two different segments have in common are the shared prefix.
+_PROBES = ("A", "Z")
+
+
+def chunk_request(
+    translator: Translator,
+    chunk: str,
+    source: Language | None,
+    *,
+    seed_offset: int = 0,
+    cancel: threading.Event | None = None,
+    max_tokens: int | None = None,
+    strict: bool = False,
+) -> Request:
+    """The scheduler request that translates one piece (`strict`: with the spelled-out prompt of a retry)."""
+    engine = translator.engine
+    prompt, limit, stops = translator.chunk_request(chunk, source, strict)
+    tokens = engine.tokenize(prompt)
+    return engine.request(
+        tokens,
+        translator.generation,
+        max_tokens=min(limit, max_tokens or limit),
+        stop_strings=stops,
+        shared=common_length(tokens, shared_prefix(translator, source, strict)),
+        seed_offset=seed_offset,
+        cancel=cancel,
+    )
+
+
+def shared_prefix(translator: Translator, source: Language | None, strict: bool = False) -> list[int]:
+    """Prompt tokens shared by every segment with this source language (few-shot examples, system text);
+    worked out once per translator, source language and prompt kind."""
+    key = (source.code if source else "") + (":strict" if strict else "")
+    if key not in translator.prefixes:
+        engine = translator.engine
+        first, second = (engine.tokenize(translator.prompt(probe, source, strict)) for probe in _PROBES)
+        translator.prefixes[key] = first[: common_length(first, second)]
+    return translator.prefixes[key]

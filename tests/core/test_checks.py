@@ -1,0 +1,124 @@
+"""The output checks (pure): what each flags, what it lets through, and the length bands' data file."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from bayling_local.fewshot import EXAMPLES
+from bayling_local.languages import ALL_LANGUAGES, Language, resolve_language
+from bayling_local.translation.checks import (
+    Candidate,
+    clean,
+    first_problem,
+    length_band,
+    normalized,
+    severity,
+)
+
+ENG, FRA, ZHO = (resolve_language(code) for code in ("eng_Latn", "fra_Latn", "zho_Hans"))
+EXAMPLE_SET = frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
+SOURCE = (
+    "The committee met on Tuesday to discuss the new budget, which includes more money for schools "
+    "and hospitals in the northern region."
+)
+FRENCH = (
+    "Le comité s'est réuni mardi pour discuter du nouveau budget, qui prévoit davantage d'argent pour "
+    "les écoles et les hôpitaux de la région du nord."
+)
+
+
+def problem(
+    output: str, source: str = SOURCE, target: Language = FRA, language: Language = ENG
+) -> str | None:
+    return first_problem(Candidate(source, output, target, language, EXAMPLE_SET))
+
+
+def test_a_good_translation_passes_every_check() -> None:
+    assert problem(FRENCH) is None
+    assert problem("委员会周二开会讨论新预算，其中包括为北部地区的学校和医院增加资金。", target=ZHO) is None
+
+
+def test_the_source_copied_back_is_an_echo_but_a_name_or_a_short_word_is_not() -> None:
+    assert problem(SOURCE) == "echo"
+    assert problem(SOURCE.upper() + " ") == "echo"
+    assert problem("Paris", source="Paris") is None
+    assert problem("OK", source="OK") is None
+
+
+def test_a_few_shot_example_sentence_coming_back_is_named() -> None:
+    assert problem("La bibliothèque ouvre à neuf heures du matin.") == "prompt-example"
+    # ... unless that is what the source says.
+    example = "The library opens at nine in the morning."
+    assert problem("La bibliothèque ouvre à neuf heures du matin.", source=example) is None
+
+
+def test_an_answer_in_the_wrong_script_is_named_but_carried_over_names_are_not() -> None:
+    assert (
+        problem("The committee discussed a new budget for schools and hospitals.", target=ZHO)
+        == "wrong-script"
+    )
+    source = "Apple released the iPhone 15 Pro in September."
+    assert problem("Apple 于九月发布了 iPhone 15 Pro。", source=source, target=ZHO) is None
+
+
+def test_one_sentence_back_for_a_paragraph_is_low_coverage_and_a_loop_is_too_long() -> None:
+    paragraph = " ".join([SOURCE] * 6)
+    assert problem(FRENCH, source=paragraph) == "low-coverage"
+    assert problem(" ".join(["le comité"] * 60)) == "too-long"
+
+
+def test_commentary_that_cleaning_cannot_remove_is_named() -> None:
+    assert problem("Translation of the sentence into French: " + FRENCH) == "commentary"
+    assert problem(clean("Here is the French translation: " + FRENCH, SOURCE)) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Here is the translation: " + FRENCH,
+        "Sure! Here's the translation in French: " + FRENCH,
+        "The French translation is: " + FRENCH,
+        f'"{FRENCH}"',
+        f"« {FRENCH} »",
+        FRENCH + " (Note: 'budget' can also be rendered as 'enveloppe'.)",
+        "以下是翻译：" + FRENCH,
+    ],
+)
+def test_cleaning_keeps_only_the_translation(said: str) -> None:
+    assert clean(said, SOURCE) == FRENCH
+
+
+def test_cleaning_leaves_quotes_and_notes_the_source_has() -> None:
+    quoted = '"We will win," she said.'
+    assert clean('"Nous gagnerons", a-t-elle dit.', quoted) == '"Nous gagnerons", a-t-elle dit.'
+    assert clean('"Oui" et "non"', "Yes and no") == '"Oui" et "non"'
+
+
+def test_length_bands_follow_the_target_language() -> None:
+    french = length_band(SOURCE, ENG, FRA)
+    chinese = length_band(SOURCE, ENG, ZHO)
+    assert french is not None and chinese is not None
+    assert french[0] < len(FRENCH) / len(SOURCE) < french[1]
+    assert chinese[1] < 1.0 < french[1]  # Chinese needs about a third of the characters
+    assert length_band("Hi there.", ENG, FRA) is None  # too short to judge
+    assert length_band(SOURCE, None, FRA) is not None  # source unknown: its script decides
+
+
+def test_every_language_has_a_length_band_and_the_file_says_how_it_was_made() -> None:
+    data = json.loads(resources.files("bayling_local").joinpath("data/length_bands.json").read_text("utf-8"))
+    assert "make_length_bands.py" in data["made_by"] and data["about"]
+    missing = [lang.code for lang in ALL_LANGUAGES if lang.code not in data["languages"]]
+    assert missing == []
+
+
+def test_severity_orders_the_problems_from_none_up() -> None:
+    assert (
+        severity(None)
+        < severity("commentary")
+        < severity("low-coverage")
+        < severity("echo")
+        < severity("empty")
+    )
