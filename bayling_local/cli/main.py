@@ -17,6 +17,11 @@ from .reporting import ReportingGroup
 # name -> (module, attribute, short help). Keep the help in step with the command's docstring.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "translate": ("bayling_local.cli.translate", "translate_command", "Translate text, stdin or a file."),
+    "serve": (
+        "bayling_local.cli.serve",
+        "serve_command",
+        "Serve models over HTTP (OpenAI and LibreTranslate APIs).",
+    ),
     "languages": ("bayling_local.cli.languages", "languages_command", "List the languages and their codes."),
     "chat": (
         "bayling_local.cli.chat",

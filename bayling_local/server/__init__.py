@@ -1,0 +1,1 @@
+"""`bayling-local serve`: an HTTP server speaking the OpenAI and LibreTranslate APIs over the one scheduler."""

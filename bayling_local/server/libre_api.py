@@ -1,0 +1,185 @@
+"""LibreTranslate-compatible routes: `POST /translate`, `POST /detect`, `GET /languages`,
+`GET /frontend/settings`.
+
+LibreTranslate names languages by ISO 639-1 codes (`zt` for Traditional Chinese); those are answered with,
+and FLORES codes, ISO 639-3 codes and names are accepted too. Texts go through the same translation core as
+`bayling-local translate` (sentence splitting, output checks and retries), batched with every other client.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Request
+
+from ..detect import MIN_CONFIDENCE, detect_language
+from ..errors import UsageError
+from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
+from .security import ApiKeyError, keys_match
+from .state import ServerState
+
+router = APIRouter()
+_TRADITIONAL = "zho_Hant"
+
+
+def libre_code(language: Language) -> str:
+    """The code LibreTranslate clients know a language by: ISO 639-1 where it names this variety."""
+    if language.code == _TRADITIONAL:
+        return "zt"
+    if language.iso1 and resolve_language(language.iso1) == language:
+        return language.iso1
+    return language.code
+
+
+def from_libre(code: str) -> Language:
+    return BY_CODE[_TRADITIONAL] if code.strip().lower() == "zt" else resolve_language(code)
+
+
+async def params(request: Request) -> dict[str, Any]:
+    """The request's fields, from a JSON body or a form (LibreTranslate clients send both)."""
+    kind = request.headers.get("content-type", "")
+    if "application/json" in kind:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise UsageError("the JSON body must be an object")
+        return body
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        items = form.getlist(key)
+        values[key] = items if len(items) > 1 else items[0]
+    return values
+
+
+def check_key(state: ServerState, fields: dict[str, Any], request: Request) -> None:
+    """LibreTranslate routes take the key as `api_key` (or, like the OpenAI routes, a Bearer header)."""
+    wanted = state.config.api_key
+    if not wanted:
+        return
+    given = str(fields.get("api_key") or "")
+    header = request.headers.get("authorization", "")
+    if not given and header.lower().startswith("bearer "):
+        given = header[7:].strip()
+    if not keys_match(given, wanted):
+        raise ApiKeyError("invalid or missing API key: send it as api_key")
+
+
+@router.post("/translate")
+async def translate(request: Request) -> dict[str, Any]:
+    state: ServerState = request.app.state.server
+    fields = await params(request)
+    check_key(state, fields, request)
+    texts, single = _texts(fields.get("q"))
+    if str(fields.get("format") or "text") != "text":
+        raise UsageError("only format=text is supported for now; send the text without markup")
+    if not fields.get("target"):
+        raise UsageError("target is required (a language code such as fr)")
+    target = from_libre(str(fields["target"]))
+    source_code = str(fields.get("source") or "auto")
+    source = None if source_code == "auto" else from_libre(source_code)
+    results = await _translate(state, texts, source, target)
+    translated = ["\n".join(r.translation for r in group) for group in results]
+    answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
+    if source is None:
+        detected = [_detected(group) for group in results]
+        answer["detectedLanguage"] = detected[0] if single else detected
+    return answer
+
+
+@router.post("/detect")
+async def detect(request: Request) -> list[dict[str, Any]]:
+    state: ServerState = request.app.state.server
+    fields = await params(request)
+    check_key(state, fields, request)
+    texts, _ = _texts(fields.get("q"))
+    found = detect_language("\n".join(texts))
+    if found.language is None:
+        return []
+    return [{"language": libre_code(found.language), "confidence": round(100 * found.confidence, 1)}]
+
+
+@router.get("/languages")
+async def languages() -> list[dict[str, Any]]:
+    return _language_list()
+
+
+@router.get("/frontend/settings")
+async def frontend_settings(request: Request) -> dict[str, Any]:
+    state: ServerState = request.app.state.server
+    keyed = bool(state.config.api_key)
+    return {
+        "charLimit": -1,
+        "frontendTimeout": 500,
+        "apiKeys": keyed,
+        "keyRequired": keyed,
+        "suggestions": False,
+        "filesTranslation": False,
+        "supportedFilesFormat": [],
+        "language": {
+            "source": {"code": "auto", "name": "Auto Detect"},
+            "target": {"code": "en", "name": "English"},
+        },
+    }
+
+
+@cache
+def _language_list() -> list[dict[str, Any]]:
+    codes = [libre_code(language) for language in ALL_LANGUAGES]
+    return [
+        {"code": code, "name": language.name, "targets": codes}
+        for code, language in zip(codes, ALL_LANGUAGES, strict=True)
+    ]
+
+
+def _texts(q: Any) -> tuple[list[str], bool]:
+    if isinstance(q, str):
+        return [q], True
+    if isinstance(q, list) and q and all(isinstance(item, str) for item in q):
+        return list(q), False
+    raise UsageError("q is required: a text, or a list of texts")
+
+
+async def _translate(
+    state: ServerState, texts: list[str], source: Language | None, target: Language
+) -> list[list[Any]]:
+    """Every line of every text in one call to the translation core (so they batch), regrouped per text."""
+    from ..translation.batch import translate_segments
+    from ..translation.translator import Translator
+
+    lines = [text.split("\n") for text in texts]
+    flat = [line for group in lines for line in group]
+    cancel = threading.Event()
+    lease = await state.lease(None)
+    try:
+        translator = Translator(lease.engine, target, source, state.generation)
+
+        def run() -> list[Any]:
+            return translate_segments(translator, flat, cancel=cancel, progress=False)
+
+        try:
+            with anyio.fail_after(state.config.request_timeout):
+                results = await anyio.to_thread.run_sync(
+                    run, limiter=state.waiters.limiter, abandon_on_cancel=True
+                )
+        except BaseException:
+            cancel.set()
+            raise
+    finally:
+        lease.release()
+    grouped, start = [], 0
+    for group in lines:
+        grouped.append(results[start : start + len(group)])
+        start += len(group)
+    return grouped
+
+
+def _detected(results: list[Any]) -> dict[str, Any]:
+    found = next((r for r in results if r.source.strip()), None)
+    if found is None or found.source_language is None:
+        return {"language": "", "confidence": 0.0}
+    confidence = found.detection_confidence or MIN_CONFIDENCE
+    return {"language": libre_code(BY_CODE[found.source_language]), "confidence": round(100 * confidence, 1)}

@@ -1,0 +1,122 @@
+"""Starting and stopping a server: the state for a config, and uvicorn with a graceful stop.
+
+`serve()` is what `bayling-local serve` calls; tests call `build_state()` with a fake loader and run the app
+with uvicorn on 127.0.0.1 themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ..config import GenerationConfig, RuntimeConfig
+from ..llama.protocol import EngineLike
+from .config import ServerConfig
+from .pool import ModelPool
+from .state import ServerState
+
+BUILTIN = "builtin"
+
+
+def default_model(config: ServerConfig) -> str:
+    """The model requests get when they name none: the first --model, else an installed BayLing, else the
+    built-in one."""
+    if config.models:
+        return config.models[0]
+    from ..store import list_models
+
+    bayling = [m.name for m in list_models() if "bayling" in m.name.lower()]
+    return bayling[0] if bayling else BUILTIN
+
+
+def known_models(config: ServerConfig) -> Callable[[], list[str]]:
+    def known() -> list[str]:
+        from ..store import list_models
+
+        return list(dict.fromkeys([*config.models, *(m.name for m in list_models()), BUILTIN]))
+
+    return known
+
+
+def build_state(
+    config: ServerConfig,
+    runtime: RuntimeConfig,
+    generation: GenerationConfig,
+    loader: Callable[[str], EngineLike] | None = None,
+    known: Callable[[], list[str]] | None = None,
+) -> ServerState:
+    """Everything a running server shares; `loader` opens a model by name (default: the store's)."""
+
+    def open_model(name: str) -> EngineLike:
+        from ..loading import open_engine
+
+        return open_engine(dataclasses.replace(runtime, model=name), slots=config.parallel)
+
+    pool = ModelPool(
+        loader or open_model,
+        known or known_models(config),
+        default_model(config),
+        config.max_models,
+        config.max_queue,
+    )
+    state = ServerState(config, pool, generation)
+    try:
+        from .metrics import Metrics
+
+        state.metrics = Metrics(lambda: pool.in_flight, lambda: len(pool.loaded()))
+    except ImportError:  # pragma: no cover - prometheus-client is a dependency; /metrics says so if missing
+        pass
+    return state
+
+
+def check_models(config: ServerConfig) -> None:
+    """Fail at start, in one line, for a --model that names nothing (rather than on the first request)."""
+    from ..resolve import resolve_model
+
+    for name in config.models:
+        resolve_model(name)
+
+
+def serve(state: ServerState, announce: Callable[[str], None]) -> None:
+    """Run until SIGTERM or Ctrl-C: then stop accepting, give running requests `grace_seconds`, cancel the
+    rest (closing the models), and return (exit 0)."""
+    import uvicorn
+
+    from .app import create_app
+
+    config = state.config
+    check_models(config)
+    app = create_app(state)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            access_log=False,  # request bodies and paths stay out of logs unless asked for
+            timeout_graceful_shutdown=int(config.grace_seconds),
+            limit_concurrency=config.max_queue * 2 + 16,
+        )
+    )
+    shown = f"[{config.host}]" if ":" in config.host else config.host
+    announce(
+        f"Serving on http://{shown}:{config.port} (OpenAI: /v1, LibreTranslate: /translate); default model "
+        f"{state.pool.default}, loading now. Ctrl-C stops."
+    )
+    _run_with_graceful_signals(server)
+
+
+def _run_with_graceful_signals(server: object) -> None:
+    """uvicorn handles SIGTERM and Ctrl-C itself (stop accepting, wait for running requests up to the grace
+    period, cancel the rest through the lifespan's shutdown) and then re-raises the signal to the handler it
+    found. The CLI's handler turns SIGTERM into "Interrupted." and exit 143; a stop the user asked for is a
+    clean end here, so a no-op handler stands in while the server runs: the command returns and exits 0."""
+    import signal
+
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in stops}
+    try:
+        server.run()  # type: ignore[attr-defined]
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

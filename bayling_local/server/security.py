@@ -1,0 +1,126 @@
+"""What keeps a local server local: the API key, the `Host` check against DNS rebinding, the `Origin` check
+against cross-site posts, and the request body limit. Plain ASGI middleware, so it runs before any route
+reads the body.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ..errors import BaylingError
+from .config import ServerConfig
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class ApiKeyError(BaylingError):
+    """The request lacks the server's API key, or has a wrong one."""
+
+
+def keys_match(given: str, wanted: str) -> bool:
+    """Compare in constant time, so the key cannot be guessed one character at a time."""
+    return hmac.compare_digest(given.encode(), wanted.encode())
+
+
+class Guard:
+    """ASGI middleware: refuses foreign hosts, cross-site posts, missing keys and oversized bodies."""
+
+    def __init__(self, app: App, config: ServerConfig) -> None:
+        self.app = app
+        self.config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        path: str = scope.get("path", "")
+        problem = self._refusal(scope, headers, path)
+        if problem is not None:
+            await _reply(send, path, *problem)
+            return
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.config.max_body_bytes:
+            await _reply(send, path, 413, self._too_large(), "request_too_large")
+            return
+        await self.app(scope, self._counting(receive), send)
+
+    def _refusal(self, scope: Scope, headers: dict[str, str], path: str) -> tuple[int, str, str] | None:
+        if not self.config.host_allowed(headers.get("host", "")):
+            return (
+                403,
+                f"host {headers.get('host', '')!r} is not this server; add it with --allow-host",
+                "forbidden_host",
+            )
+        origin = headers.get("origin")
+        if scope.get("method") == "POST" and origin and not self._origin_allowed(origin):
+            return (
+                403,
+                f"requests from the web page at {origin} are not allowed; see --cors-origin",
+                "forbidden_origin",
+            )
+        wanted = self.config.api_key
+        # Only /v1/ is checked here: LibreTranslate routes take the key in their body (`api_key`) and check it
+        # themselves; /health, /languages and /frontend/settings stay open, as LibreTranslate's do.
+        if wanted and path.startswith("/v1/"):
+            given = headers.get("authorization", "")
+            token = given[7:].strip() if given.lower().startswith("bearer ") else ""
+            if not keys_match(token, wanted):
+                return 401, "invalid or missing API key: send Authorization: Bearer KEY", "invalid_api_key"
+        return None
+
+    def _origin_allowed(self, origin: str) -> bool:
+        """A browser page may post only from this server's own address or an origin named with --cors-origin."""
+        if origin in self.config.cors_origins or "*" in self.config.cors_origins:
+            return True
+        host = origin.split("://", 1)[-1]
+        return self.config.host_allowed(host) and not self.config.wildcard
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than {self.config.max_body_bytes} bytes; send less at once"
+
+    def _counting(self, receive: Receive) -> Receive:
+        """A body without Content-Length (chunked) is counted as it arrives."""
+        seen = 0
+        limit = self.config.max_body_bytes
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(self._too_large())
+            return message
+
+        return counted
+
+
+class BodyTooLarge(BaylingError):
+    """A chunked body went past the limit while it was read."""
+
+
+def error_body(path: str, message: str, code: str) -> dict[str, Any]:
+    """Errors in the shape each API's clients parse: OpenAI's under /v1/, LibreTranslate's elsewhere."""
+    if path.startswith("/v1/"):
+        kind = "invalid_request_error" if code not in ("server_error", "overloaded") else "server_error"
+        return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return {"error": message}
+
+
+async def _reply(send: Send, path: str, status: int, message: str, code: str) -> None:
+    body = json.dumps(error_body(path, message, code)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,57 @@
+"""What every route shares: the settings, the model pool, the thread waiters and the metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio.to_thread
+
+from ..config import GenerationConfig
+from ..llama.requests import GenerationResult
+from .bridge import Waiters
+from .config import ServerConfig
+from .pool import Lease, ModelPool
+
+
+@dataclass
+class ServerState:
+    """One running server."""
+
+    config: ServerConfig
+    pool: ModelPool
+    generation: GenerationConfig
+    """Sampling defaults (the config file's `[generation]`); each request may override some."""
+    started: float = field(default_factory=time.time)
+    metrics: Any = None
+    """`server.metrics.Metrics`, or None when prometheus-client is missing."""
+    load_error: str | None = None
+    """Why the default model could not be loaded at start (then /health says 503 with it)."""
+
+    def __post_init__(self) -> None:
+        self.waiters = Waiters(self.config.max_queue + 8)
+
+    async def lease(self, model: str | None) -> Lease:
+        """Admit the request and get its model, loading it in a worker thread if needed."""
+        return await anyio.to_thread.run_sync(self.pool.lease, model, limiter=self.waiters.limiter)
+
+    def event_stream(self, lines: AsyncIterator[str]) -> Any:
+        """A server-sent-events response whose events carry `lines` as `data:`. A client that goes away
+        ends it at the next send, which closes `lines` (and so cancels the request).
+
+        Starlette's own StreamingResponse, not sse-starlette: that one ends every open stream at once on
+        SIGTERM (a process-wide flag), where running answers should get the grace period to finish."""
+        from starlette.responses import StreamingResponse
+
+        async def events() -> AsyncIterator[bytes]:
+            async for line in lines:
+                yield f"data: {line}\n\n".encode()
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    def record(self, result: GenerationResult) -> None:
+        if self.metrics is not None:
+            self.metrics.record(result)
