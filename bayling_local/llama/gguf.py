@@ -141,3 +141,21 @@ def _type_name(types: Any, kind: int) -> str:
         return str(types(kind).name)
     except ValueError:
         return str(kind)
+
+
+def kv_bytes_per_cell(path: Path) -> int | None:
+    """Bytes one KV cache cell takes for this model (f16 keys and values over all layers), from the header;
+    None when the header lacks the attention sizes."""
+    arch = _whole_header(path, ("general.architecture",), (), ()).strings.get("general.architecture")
+    if not arch:
+        return None
+    keys = ("block_count", "embedding_length", "attention.head_count", "attention.head_count_kv")
+    sizes = ("attention.key_length", "attention.value_length")
+    numbers = _whole_header(path, (), tuple(f"{arch}.{k}" for k in keys + sizes), ()).numbers
+    layers, width, heads = (numbers.get(f"{arch}.{k}") for k in keys[:3])
+    if not (layers and width and heads):
+        return None
+    kv_heads = numbers.get(f"{arch}.attention.head_count_kv") or heads
+    key = numbers.get(f"{arch}.attention.key_length") or width // heads
+    value = numbers.get(f"{arch}.attention.value_length") or width // heads
+    return layers * kv_heads * (key + value) * 2

@@ -11,20 +11,22 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BaylingError, ContextOverflowError, ModelNotFoundError, UsageError
 from . import libre_api, openai_api
 from .pool import ModelsBusyError, QueueFullError
-from .security import ApiKeyError, BodyTooLarge, Guard, error_body
+from .run import NotEnoughMemoryError
+from .security import ApiKeyError, Guard, error_body
 from .state import ServerState
 
 # Library errors -> (HTTP status, OpenAI error code).
 _STATUS: list[tuple[type[BaseException], int, str]] = [
     (ApiKeyError, 401, "invalid_api_key"),
     (ModelNotFoundError, 404, "model_not_found"),
-    (BodyTooLarge, 413, "request_too_large"),
     (QueueFullError, 429, "rate_limit_exceeded"),
     (ModelsBusyError, 503, "overloaded"),
+    (NotEnoughMemoryError, 503, "overloaded"),
     (ContextOverflowError, 400, "context_length_exceeded"),
     (UsageError, 400, "invalid_request"),
     (TimeoutError, 504, "timeout"),
@@ -54,32 +56,37 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
     app.include_router(libre_api.router)
     _add_status_routes(app, state)
     _add_error_handlers(app)
+    on_status = state.metrics.answered if state.metrics is not None else None
+    app.add_middleware(Guard, config=state.config, on_status=on_status)
     if state.config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
+        # Outside the guard (added last = runs first): preflights are answered, and the guard's own 401/403
+        # carry CORS headers, so a browser page can read why it was refused.
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(state.config.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(Guard, config=state.config)
     return app
 
 
 def _preload(state: ServerState) -> None:
     try:
         state.pool.preload()
-    except BaylingError as exc:
-        state.load_error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported on stderr and by /health; the server keeps running
+        state.load_error = str(exc) or type(exc).__name__
         import sys
 
-        print(f"Error: {exc} (the server keeps running; /health reports it)", file=sys.stderr)
+        print(f"Error: {state.load_error} (the server keeps running; /health reports it)", file=sys.stderr)
 
 
 def _add_status_routes(app: FastAPI, state: ServerState) -> None:
     @app.get("/health")
     async def health() -> JSONResponse:
+        if state.load_error and state.pool.default in state.pool.loaded():
+            state.load_error = None  # a later request loaded it after all
         if state.load_error:
             return JSONResponse({"status": "error", "error": state.load_error}, status_code=503)
         if state.pool.loading or not state.pool.loaded():
@@ -107,9 +114,22 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = "; ".join(_describe(error) for error in exc.errors()) or "invalid request"
         return JSONResponse(error_body(request.url.path, message, "invalid_request"), status_code=400)
 
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
+            exc.status_code, "error"
+        )
+        return JSONResponse(error_body(request.url.path, str(exc.detail), code), status_code=exc.status_code)
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        message = f"internal error ({type(exc).__name__}: {exc}); please report it"
+        return JSONResponse(error_body(request.url.path, message, "server_error"), status_code=500)
+
     app.add_exception_handler(BaylingError, library_error)
     app.add_exception_handler(TimeoutError, library_error)
     app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -43,7 +43,10 @@ async def params(request: Request) -> dict[str, Any]:
     """The request's fields, from a JSON body or a form (LibreTranslate clients send both)."""
     kind = request.headers.get("content-type", "")
     if "application/json" in kind:
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            raise UsageError("the body is not valid JSON") from None
         if not isinstance(body, dict):
             raise UsageError("the JSON body must be an object")
         return body
@@ -80,7 +83,7 @@ async def translate(request: Request) -> dict[str, Any]:
         raise UsageError("target is required (a language code such as fr)")
     target = from_libre(str(fields["target"]))
     source_code = str(fields.get("source") or "auto")
-    source = None if source_code == "auto" else from_libre(source_code)
+    source = None if source_code.strip().lower() == "auto" else from_libre(source_code)
     results = await _translate(state, texts, source, target)
     translated = ["\n".join(r.translation for r in group) for group in results]
     answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}

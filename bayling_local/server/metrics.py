@@ -6,6 +6,20 @@ from typing import Any
 
 from ..llama.requests import GenerationResult
 
+_ROUTES = frozenset(
+    {
+        "/v1/models",
+        "/v1/chat/completions",
+        "/v1/completions",
+        "/translate",
+        "/detect",
+        "/languages",
+        "/frontend/settings",
+        "/health",
+        "/metrics",
+    }
+)
+
 
 class Metrics:
     """The server's counters, in a registry of their own (several servers in one process stay apart)."""
@@ -33,6 +47,11 @@ class Metrics:
         queue.set_function(in_flight)
         models = Gauge("bayling_models_loaded", "Models loaded", registry=self.registry)
         models.set_function(loaded)
+
+    def answered(self, path: str, status: int) -> None:
+        # Known routes by name; anything else under one label, so a scanner cannot grow the label set.
+        route = path if path in _ROUTES else "other"
+        self.requests.labels(route=route, status=str(status)).inc()
 
     def record(self, result: GenerationResult) -> None:
         self.prompt_tokens.inc(result.prompt_tokens)

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import replace
 from typing import Any
 
@@ -19,11 +19,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import UsageError
+from ..errors import ModelNotFoundError, UsageError
 from ..llama.protocol import EngineLike
 from ..llama.requests import GenerationResult, Handle
 from ..templates import Message
-from .pool import Lease
 from .state import ServerState
 
 # Fields clients send by habit that change nothing here.
@@ -69,7 +68,9 @@ class _Sampling(BaseModel):
     top_p: float | None = Field(None, gt=0, le=1)
     seed: int | None = None
     stop: str | list[str] | None = None
-    n: int = 1
+    n: int | None = 1
+    top_k: int | None = Field(None, ge=0)
+    repeat_penalty: float | None = Field(None, gt=0)
 
 
 class ChatRequest(_Sampling):
@@ -92,6 +93,14 @@ async def list_models(request: Request) -> dict[str, Any]:
         for name in state.pool.known()
     ]
     return {"object": "list", "data": data}
+
+
+@router.get("/v1/models/{name:path}")
+async def one_model(name: str, request: Request) -> dict[str, Any]:
+    state: ServerState = request.app.state.server
+    if name not in state.pool.known():
+        raise ModelNotFoundError(f"no model named {name!r}; this server has: {', '.join(state.pool.known())}")
+    return {"id": name, "object": "model", "created": int(state.started), "owned_by": "bayling-local"}
 
 
 @router.post("/v1/chat/completions", response_model=None)
@@ -120,9 +129,17 @@ async def _complete(request: Request, body: _Sampling, kind: str, render: Any) -
         raise
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return state.event_stream(_chunks(state, handle, lease, kind, include_usage))
+
+        def finish() -> None:
+            if not handle.done():
+                handle.cancel()
+            lease.release()
+
+        return state.event_stream(_lines(state, handle, lease.name, kind, include_usage), finish)
     try:
-        result = await state.waiters.result(handle, state.config.request_timeout)
+        result = await state.waiters.result_or_disconnect(
+            handle, state.config.request_timeout, request.is_disconnected
+        )
     finally:
         lease.release()
     state.record(result)
@@ -137,12 +154,16 @@ def _submit(state: ServerState, engine: EngineLike, prompt: str, body: _Sampling
             f"the prompt is {len(tokens)} tokens but the model's context holds {engine.n_ctx}; shorten the "
             "conversation or restart the server with a larger --ctx"
         )
-    wanted = body.max_completion_tokens or body.max_tokens or room
+    wanted = body.max_completion_tokens or body.max_tokens or state.generation.max_tokens
     generation = replace(
         state.generation,
         temperature=state.generation.temperature if body.temperature is None else body.temperature,
         top_p=state.generation.top_p if body.top_p is None else body.top_p,
         seed=state.generation.seed if body.seed is None else body.seed,
+        top_k=state.generation.top_k if body.top_k is None else body.top_k,
+        repeat_penalty=state.generation.repeat_penalty
+        if body.repeat_penalty is None
+        else body.repeat_penalty,
         max_tokens=min(wanted, room),
     )
     stops = [body.stop] if isinstance(body.stop, str) else list(body.stop or [])
@@ -171,20 +192,9 @@ def _whole(result: GenerationResult, model: str, kind: str) -> dict[str, Any]:
     }
 
 
-async def _chunks(
-    state: ServerState, handle: Handle, lease: Lease, kind: str, usage: bool
-) -> AsyncIterator[str]:
-    """The SSE data lines of a streamed answer; the lease is released however the stream ends."""
-    try:
-        async for line in _lines(state, handle, lease.name, kind, usage):
-            yield line
-    finally:
-        lease.release()
-
-
 async def _lines(
     state: ServerState, handle: Handle, model: str, kind: str, usage: bool
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     ident, created = _id(kind), int(time.time())
     chat = kind == "chat"
     head = {
@@ -208,13 +218,19 @@ async def _lines(
     if chat:
         yield chunk("", role=True)
     started = not chat
-    async for piece in state.waiters.pieces(handle):
-        if not started:
-            piece = piece.lstrip()
-            started = bool(piece)
-        if piece:
-            yield chunk(piece)
-    result = handle.result()
+    try:
+        async for piece in state.waiters.pieces(handle, state.config.request_timeout):
+            if not started:
+                piece = piece.lstrip()
+                started = bool(piece)
+            if piece:
+                yield chunk(piece)
+        result = handle.result()
+    except Exception as exc:  # noqa: BLE001 - the 200 is sent: say it in the stream, as OpenAI does
+        message = str(exc) or "the request took too long and was cancelled"
+        yield json.dumps({"error": {"message": message, "type": "server_error", "param": None, "code": None}})
+        yield "[DONE]"
+        return
     state.record(result)
     yield chunk(None, _FINISH.get(result.stop_reason, "stop"))
     if usage:
@@ -235,14 +251,14 @@ def _id(kind: str) -> str:
 
 
 def _refuse_unsupported(body: _Sampling) -> None:
-    if body.n != 1:
+    if body.n not in (1, None):
         raise UsageError(
             "n must be 1: this server returns one choice per request (send the request again for more)"
         )
     extra = body.model_extra or {}
     problems = []
     for name, value in extra.items():
-        if name in _IGNORED:
+        if name in _IGNORED or value in (None, [], {}):  # many clients send every field, unset ones as null
             continue
         if name in _OFF_VALUES:
             if value not in _OFF_VALUES[name] and not (

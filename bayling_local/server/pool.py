@@ -60,6 +60,9 @@ class ModelPool:
         self._loaded: OrderedDict[str, _Loaded] = OrderedDict()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Event] = {}
+        self._failed: dict[str, BaseException] = {}
+        """The error of a load that others were waiting for: they get it too, rather than each trying again."""
+        self._closed = False
         self._in_flight = 0
 
     def known(self) -> list[str]:
@@ -113,6 +116,7 @@ class ModelPool:
         raise ModelNotFoundError(f"no model named {name!r}; this server has: {', '.join(self.known())}")
 
     def _acquire(self, name: str) -> _Loaded:
+        waited = False
         while True:
             with self._lock:
                 entry = self._loaded.get(name)
@@ -120,25 +124,38 @@ class ModelPool:
                     self._loaded.move_to_end(name)
                     entry.busy += 1
                     return entry
+                if waited and name in self._failed:
+                    raise self._failed[name]
                 waiting = self._loading.get(name)
                 if waiting is None:
-                    self._make_room()
+                    evicted = self._make_room()
                     self._loading[name] = threading.Event()
+                    self._failed.pop(name, None)
                     break
             waiting.wait()
+            waited = True
+        for engine in evicted:  # outside the lock: closing joins a scheduler thread that may be mid-decode
+            engine.close()
         try:
-            engine = self._loader(name)
-        except BaseException:
+            loaded = self._loader(name)
+        except BaseException as exc:
             with self._lock:
+                self._failed[name] = exc
                 self._loading.pop(name).set()
             raise
         with self._lock:
-            entry = self._loaded[name] = _Loaded(engine, busy=1)
+            entry = _Loaded(loaded, busy=1)
+            if not self._closed:
+                self._loaded[name] = entry
             self._loading.pop(name).set()
+        if self._closed:  # loaded after shutdown began: nobody will close it otherwise
+            loaded.close()
         return entry
 
-    def _make_room(self) -> None:
-        """Unload least recently used idle models until one more fits. Called with the lock held."""
+    def _make_room(self) -> list[EngineLike]:
+        """Take least recently used idle models out until one more fits; the caller closes them (outside
+        the lock). Called with the lock held."""
+        evicted: list[EngineLike] = []
         while len(self._loaded) + len(self._loading) >= self.max_models:
             idle = next((n for n, e in self._loaded.items() if e.busy == 0), None)
             if idle is None:
@@ -146,7 +163,8 @@ class ModelPool:
                     f"all {self.max_models} loaded model(s) are busy; retry later or start the server with a "
                     "larger --max-models"
                 )
-            self._loaded.pop(idle).engine.close()
+            evicted.append(self._loaded.pop(idle).engine)
+        return evicted
 
     def preload(self) -> None:
         """Load the default model now (the server's start), so the first request does not wait."""
@@ -154,6 +172,7 @@ class ModelPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             engines = [entry.engine for entry in self._loaded.values()]
             self._loaded.clear()
         for engine in engines:

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable
 
 from ..config import GenerationConfig, RuntimeConfig
+from ..errors import BaylingError
 from ..llama.protocol import EngineLike
 from .config import ServerConfig
 from .pool import ModelPool
@@ -50,7 +51,9 @@ def build_state(
     def open_model(name: str) -> EngineLike:
         from ..loading import open_engine
 
-        return open_engine(dataclasses.replace(runtime, model=name), slots=config.parallel)
+        model_runtime = dataclasses.replace(runtime, model=name)
+        check_memory(name, model_runtime, config.parallel)
+        return open_engine(model_runtime, slots=config.parallel)
 
     pool = ModelPool(
         loader or open_model,
@@ -67,6 +70,34 @@ def build_state(
     except ImportError:  # pragma: no cover - prometheus-client is a dependency; /metrics says so if missing
         pass
     return state
+
+
+class NotEnoughMemoryError(BaylingError):
+    """A model's weights and KV cache would not fit in the memory free now."""
+
+
+def check_memory(name: str, runtime: RuntimeConfig, parallel: int | None) -> None:
+    """Refuse to load a model whose weights plus a full KV cache (every slot at --ctx) exceed the memory
+    available now, saying how much it needs: better a 503 than a machine swapping itself to a halt."""
+    import psutil
+
+    from ..llama.gguf import kv_bytes_per_cell
+    from ..llama.runtime import default_slots, default_threads, gpu_offload_supported
+    from ..resolve import resolve_model
+
+    if runtime.n_gpu_layers != 0 and gpu_offload_supported():
+        return  # weights and cache go to the GPU: free RAM says nothing about them (llama.cpp reports VRAM)
+    path = resolve_model(name).path
+    slots = parallel or default_slots(path, runtime.threads or default_threads(), False)
+    weights = path.stat().st_size
+    cache = (kv_bytes_per_cell(path) or 0) * runtime.ctx * slots
+    free = psutil.virtual_memory().available
+    if weights + cache > free:
+        raise NotEnoughMemoryError(
+            f"{name} needs about {(weights + cache) / 1e9:.1f} GB ({weights / 1e9:.1f} GB of weights, "
+            f"{cache / 1e9:.1f} GB of KV cache for {slots} slots at --ctx {runtime.ctx}) and {free / 1e9:.1f} GB "
+            "is free; lower --ctx or --parallel, unload a model (--max-models), or use a smaller quantization"
+        )
 
 
 def check_models(config: ServerConfig) -> None:

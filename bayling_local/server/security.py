@@ -31,9 +31,13 @@ def keys_match(given: str, wanted: str) -> bool:
 class Guard:
     """ASGI middleware: refuses foreign hosts, cross-site posts, missing keys and oversized bodies."""
 
-    def __init__(self, app: App, config: ServerConfig) -> None:
+    def __init__(
+        self, app: App, config: ServerConfig, on_status: Callable[[str, int], None] | None = None
+    ) -> None:
         self.app = app
         self.config = config
+        self.on_status = on_status
+        """Told (path, status) of every answer: the request metrics."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,6 +45,7 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         path: str = scope.get("path", "")
+        send = self._watching(path, send)
         problem = self._refusal(scope, headers, path)
         if problem is not None:
             await _reply(send, path, *problem)
@@ -50,6 +55,18 @@ class Guard:
             await _reply(send, path, 413, self._too_large(), "request_too_large")
             return
         await self.app(scope, self._counting(receive), send)
+
+    def _watching(self, path: str, send: Send) -> Send:
+        if self.on_status is None:
+            return send
+        report = self.on_status
+
+        async def watched(message: MutableMapping[str, Any]) -> None:
+            if message.get("type") == "http.response.start":
+                report(path, int(message.get("status", 0)))
+            await send(message)
+
+        return watched
 
     def _refusal(self, scope: Scope, headers: dict[str, str], path: str) -> tuple[int, str, str] | None:
         if not self.config.host_allowed(headers.get("host", "")):
@@ -68,7 +85,8 @@ class Guard:
         wanted = self.config.api_key
         # Only /v1/ is checked here: LibreTranslate routes take the key in their body (`api_key`) and check it
         # themselves; /health, /languages and /frontend/settings stay open, as LibreTranslate's do.
-        if wanted and path.startswith("/v1/"):
+        # A CORS preflight (OPTIONS) never carries the key: the browser asks first, then sends it.
+        if wanted and path.startswith("/v1/") and scope.get("method") != "OPTIONS":
             given = headers.get("authorization", "")
             token = given[7:].strip() if given.lower().startswith("bearer ") else ""
             if not keys_match(token, wanted):
@@ -76,11 +94,24 @@ class Guard:
         return None
 
     def _origin_allowed(self, origin: str) -> bool:
-        """A browser page may post only from this server's own address or an origin named with --cors-origin."""
+        """A browser page may post only from this server's own origin (its scheme, host and port; another
+        local web server's page is another origin) or one named with --cors-origin."""
         if origin in self.config.cors_origins or "*" in self.config.cors_origins:
             return True
-        host = origin.split("://", 1)[-1]
-        return self.config.host_allowed(host) and not self.config.wildcard
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(origin)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return False
+        host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+        return (
+            parts.scheme == "http"
+            and port == self.config.port
+            and self.config.host_allowed(host)
+            and not self.config.wildcard
+        )
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.config.max_body_bytes} bytes; send less at once"
@@ -96,14 +127,13 @@ class Guard:
             if message.get("type") == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge(self._too_large())
+                    from starlette.exceptions import HTTPException
+
+                    # An HTTPException passes FastAPI's body reader unchanged (anything else becomes a 400).
+                    raise HTTPException(413, self._too_large())
             return message
 
         return counted
-
-
-class BodyTooLarge(BaylingError):
-    """A chunked body went past the limit while it was read."""
 
 
 def error_body(path: str, message: str, code: str) -> dict[str, Any]:

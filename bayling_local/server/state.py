@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,20 +37,33 @@ class ServerState:
         """Admit the request and get its model, loading it in a worker thread if needed."""
         return await anyio.to_thread.run_sync(self.pool.lease, model, limiter=self.waiters.limiter)
 
-    def event_stream(self, lines: AsyncIterator[str]) -> Any:
+    def event_stream(self, lines: AsyncGenerator[str, None], cleanup: Any = None) -> Any:
         """A server-sent-events response whose events carry `lines` as `data:`. A client that goes away
         ends it at the next send, which closes `lines` (and so cancels the request).
 
         Starlette's own StreamingResponse, not sse-starlette: that one ends every open stream at once on
         SIGTERM (a process-wide flag), where running answers should get the grace period to finish."""
+        from contextlib import aclosing
+
         from starlette.responses import StreamingResponse
 
         async def events() -> AsyncIterator[bytes]:
-            async for line in lines:
-                yield f"data: {line}\n\n".encode()
+            async with aclosing(lines):
+                async for line in lines:
+                    yield f"data: {line}\n\n".encode()
+
+        class Stream(StreamingResponse):
+            # The cleanup (cancel the request, release its model) runs however the response ends: finished,
+            # client gone mid-send, or the body never started; a suspended generator may never be finalised.
+            async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+                try:
+                    await super().__call__(scope, receive, send)
+                finally:
+                    if cleanup is not None:
+                        cleanup()
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+        return Stream(events(), media_type="text/event-stream", headers=headers)
 
     def record(self, result: GenerationResult) -> None:
         if self.metrics is not None:

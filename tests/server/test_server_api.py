@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx2 as httpx
 import openai
@@ -129,7 +130,8 @@ def test_a_full_queue_answers_429_with_retry_after() -> None:
             json={"model": "fake", "messages": [{"role": "user", "content": "long"}], "stream": True},
             timeout=30,
         ) as first:
-            next(first.iter_lines())
+            lines = first.iter_lines()  # kept: a discarded iterator closes the response when collected
+            next(lines)
             status, headers, body = plain_post(
                 live.url + "/v1/chat/completions", {"messages": [{"role": "user", "content": "hi"}]}
             )
@@ -179,6 +181,7 @@ def test_health_is_503_while_the_model_loads_then_200(engine: FakeEngine) -> Non
         assert live.get("/health").json() == {"status": "ok", "models": ["fake"]}
         metrics = live.get("/metrics").text
         assert "bayling_requests_in_progress" in metrics and "bayling_models_loaded 1.0" in metrics
+        assert 'bayling_requests_total{route="/health",status="503"} 1.0' in metrics
 
 
 def test_a_bounded_load_of_concurrent_clients_loses_nothing() -> None:
@@ -221,3 +224,79 @@ def test_serve_with_a_model_that_does_not_exist_fails_at_start_in_one_line() -> 
     outcome = CliRunner().invoke(cli, ["serve", "-m", "nosuch", "--port", "0"])
     assert outcome.exit_code != 0
     assert outcome.output.count("\n") == 1 and "no installed model named 'nosuch'" in outcome.output
+
+
+def test_a_model_that_does_not_fit_in_free_memory_is_refused_saying_how_much_it_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import psutil
+
+    from bayling_local.config import RuntimeConfig
+    from bayling_local.server.run import NotEnoughMemoryError, check_memory
+
+    class Tight:
+        available = 100_000_000  # 0.1 GB
+
+    check_memory("builtin", RuntimeConfig(), 2)  # this machine has room for the built-in model
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: Tight())
+    with pytest.raises(
+        NotEnoughMemoryError,
+        match=r"builtin needs about 0\.\d GB .* KV cache for 2 slots at --ctx 4096\) and 0\.1 GB is free",
+    ):
+        check_memory("builtin", RuntimeConfig(), 2)
+
+
+def test_what_clients_send_by_habit_is_accepted_and_errors_keep_their_api_shape(server: Running) -> None:
+    nulls = server.post(
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "hi"}], "tools": None, "logit_bias": {}, "top_k": 20},
+    )
+    assert nulls.status_code == 200, nulls.text
+    missing = server.get("/v1/embeddings")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert server.get("/v1/models/fake").json()["id"] == "fake"
+    bad = server.post("/translate", content=b"{oops", headers={"content-type": "application/json"})
+    assert bad.status_code == 400 and bad.json() == {"error": "the body is not valid JSON"}
+    auto = server.post("/translate", json={"q": "Hello there, my friend.", "source": "Auto", "target": "fr"})
+    assert auto.status_code == 200 and "detectedLanguage" in auto.json()
+
+
+def test_only_this_servers_own_origin_may_post_from_a_page(server: Running) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    body = {"q": "Hi", "source": "en", "target": "fr"}
+    other_local_app = server.post("/translate", json=body, headers={"Origin": "http://localhost:3000"})
+    assert other_local_app.status_code == 403
+    own_page = server.post("/translate", json=body, headers={"Origin": f"http://127.0.0.1:{port}"})
+    assert own_page.status_code == 200
+
+
+def test_a_named_origin_gets_cors_even_for_the_preflight_and_the_refusals(engine: FakeEngine) -> None:
+    origin = "https://app.example"
+    with running(lambda _: engine, api_key="k", cors_origins=(origin,)) as live:
+        _wait_healthy(live)
+        preflight = httpx.options(
+            live.url + "/v1/chat/completions",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == origin
+        refused = live.get("/v1/models", headers={"Origin": origin})
+        assert refused.status_code == 401 and refused.headers["access-control-allow-origin"] == origin
+
+
+def test_a_chunked_body_over_the_limit_is_413_too(engine: FakeEngine) -> None:
+    with running(lambda _: engine, max_body_bytes=2048) as live:
+
+        def chunks() -> Iterator[bytes]:
+            yield b'{"messages": [{"role": "user", "content": "'
+            for _ in range(10):
+                yield b"x" * 1000
+            yield b'"}]}'
+
+        sent = httpx.post(
+            live.url + "/v1/chat/completions", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert sent.status_code == 413 and "2048 bytes" in sent.json()["error"]["message"]
