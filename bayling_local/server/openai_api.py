@@ -32,7 +32,6 @@ _IGNORED = {
     "store",
     "service_tier",
     "parallel_tool_calls",
-    "stream_options",
     "prompt_cache_key",
 }
 # Fields accepted only at the value that means "off".

@@ -20,7 +20,7 @@ from ..llama.requests import Handle
 from .checks import severity
 from .pieces import chunk_request
 from .retry import PieceSettler
-from .translator import SegmentResult, Translator
+from .translator import SegmentResult, Translator, spacing_after
 
 ResultCallback = Callable[[SegmentResult], None]
 PieceCallback = Callable[[int, str], None]
@@ -139,12 +139,14 @@ def _collect(segment: _Pending, settler: PieceSettler, on_piece: PieceCallback |
         result.retries += settled.retries
         if severity(settled.problem) > severity(result.check):
             result.check = settled.problem
-        trailing = chunk[len(chunk.rstrip()) :] if position < last else ""
+        trailing = spacing_after(chunk, position == last)
         outputs.append(settled.text + trailing)
-        if live is not None and trailing:
-            live(segment.index, " ")
-        elif on_piece is not None and not drafts:
-            on_piece(segment.index, settled.text + (" " if trailing else ""))
+        gap = " " if trailing else ""
+        if live is not None:
+            if gap:
+                live(segment.index, gap)
+        elif on_piece is not None:
+            on_piece(segment.index, settled.text + gap)
         if settled.cancelled:
             result.cancelled = True
             break

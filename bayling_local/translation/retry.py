@@ -14,11 +14,11 @@ import zlib
 from dataclasses import dataclass
 
 from ..languages import Language
-from ..llama.requests import GenerationResult, Handle, Request, Sampling
+from ..llama.requests import GenerationResult, Handle, Request
 from ..segment import split_sentences
 from .checks import Candidate, clean, first_problem, severity
 from .pieces import chunk_request
-from .translator import Translator, one_line
+from .translator import Translator, one_line, spacing_after
 
 RETRY_PRIORITY = 1
 # A sampled retry explores away from the greedy answer that failed, without wandering off.
@@ -113,7 +113,7 @@ class PieceSettler:
         parts = parts or [chunk]
         texts = [clean(one_line(result.text), part) for result, part in zip(results, parts, strict=True)]
         joined = "".join(
-            text + (part[len(part.rstrip()) :] if position < len(parts) - 1 else "")
+            text + spacing_after(part, position == len(parts) - 1)
             for position, (text, part) in enumerate(zip(texts, parts, strict=True))
         )
         truncated = any(result.stop_reason == "length" for result in results)
@@ -138,8 +138,7 @@ def _rank(attempt: Attempt, order: int) -> tuple[int, int, int]:
 
 
 def _sampled(request: Request, seed: int) -> Request:
-    sampling = request.sampling
-    temperature = max(sampling.temperature, RETRY_TEMPERATURE)
+    temperature = max(request.sampling.temperature, RETRY_TEMPERATURE)
     return dataclasses.replace(
-        request, sampling=Sampling(temperature, sampling.top_k, sampling.top_p, sampling.repeat_penalty, seed)
+        request, sampling=dataclasses.replace(request.sampling, temperature=temperature, seed=seed)
     )

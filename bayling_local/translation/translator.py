@@ -170,6 +170,12 @@ class Translator:
         return frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
 
 
+def spacing_after(piece: str, last: bool) -> str:
+    """The white space that follows a piece of a segment in the source, kept between translated pieces
+    (none after the last: the segment's own ending is the line's)."""
+    return "" if last else piece[len(piece.rstrip()) :]
+
+
 def one_line(text: str) -> str:
     """A translation of one line must stay one line: fold any newline the model produced."""
     return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
