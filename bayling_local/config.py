@@ -68,8 +68,24 @@ class GenerationConfig:
     commentary); 0 checks and reports without retrying."""
 
 
+@dataclass
+class RemoteConfig:
+    """An OpenAI-compatible server that generates in place of a local model (`translate --server`)."""
+
+    server: str | None = None
+    """Its URL (`http://host:port`, with or without `/v1`); None: translate with a local model."""
+    parallel: int = 8
+    """Requests in flight at once: the server batches them (`bayling-local serve`, llama-server, vLLM)."""
+    timeout: float = 600.0
+    """Seconds one request may take before it is abandoned."""
+
+
 # The tables config.toml may hold, and the ranges of their numeric settings (inclusive; None: unbounded).
-FILE_SECTIONS: dict[str, type] = {"runtime": RuntimeConfig, "generation": GenerationConfig}
+FILE_SECTIONS: dict[str, type] = {
+    "runtime": RuntimeConfig,
+    "generation": GenerationConfig,
+    "remote": RemoteConfig,
+}
 RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("runtime", "ctx"): CTX_RANGE,
     ("runtime", "threads"): (1, None),
@@ -80,6 +96,8 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("generation", "top_k"): (0, None),
     ("generation", "repeat_penalty"): (0.0, None),
     ("generation", "max_retries"): MAX_RETRIES_RANGE,
+    ("remote", "parallel"): (1, 256),
+    ("remote", "timeout"): (1.0, None),
 }
 
 
@@ -209,6 +227,11 @@ def resolve_run_settings(
         "generation",
     )
     return runtime, generation
+
+
+def resolve_remote_settings(server: str | None = None, parallel: int | None = None) -> RemoteConfig:
+    """Where generation happens for a command that can use a server (`--server`, `[remote]`)."""
+    return resolve(RemoteConfig, dict(server=server, parallel=parallel), "remote")
 
 
 def as_dict(*configs: Any) -> dict[str, Any]:

@@ -64,3 +64,7 @@ class NetworkError(StoreError):
 
 class TrainingError(BaylingError):
     """A training or data-building run cannot start or continue."""
+
+
+class RemoteServerError(BaylingError):
+    """An OpenAI-compatible server (`translate --server`) cannot be reached, refuses the key, or fails."""

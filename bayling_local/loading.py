@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from .config import RuntimeConfig
+from typing import TYPE_CHECKING
+
+from .config import RemoteConfig, RuntimeConfig
 from .llama.engine import Engine
+
+if TYPE_CHECKING:
+    from .remote.engine import RemoteEngine
 
 
 def open_engine(runtime: RuntimeConfig, slots: int | None = None) -> Engine:
@@ -19,3 +24,23 @@ def open_engine(runtime: RuntimeConfig, slots: int | None = None) -> Engine:
     if model.is_builtin:
         notice = f"Using the built-in Gemma-3-270M demo model ({model.reason}); {GET_BAYLING_HINT}."
     return Engine(model.path, runtime, model.name, model.template, slots=slots, notice=notice)
+
+
+def open_remote(
+    remote: RemoteConfig, runtime: RuntimeConfig, api_key: str | None, parallel: int | None = None
+) -> RemoteEngine:
+    """The model on `remote.server` (`--model`, else the server's first): prompts are built here in its
+    format (what the server says, else `--template`, else from its name); `--ctx` counts only when the
+    server does not say its context. The notice says where the work goes."""
+    from .remote.engine import RemoteEngine
+    from .remote.link import Link
+
+    assert remote.server is not None
+    link = Link(remote.server, api_key, remote.timeout)
+    model = link.open_model(runtime.model, runtime.template, runtime.ctx)
+    counts = "exact token counts" if model.exact_tokens else "estimated token counts"
+    notice = (
+        f"Translating on {link.url} with {model.name} ({model.format.name} prompts, {counts}, "
+        f"{parallel or remote.parallel} at once)."
+    )
+    return RemoteEngine(link, model, parallel or remote.parallel, notice=notice)

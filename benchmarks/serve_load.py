@@ -91,6 +91,7 @@ def main() -> None:
 
     from bayling_local.evaluate import flores_folder, read_sentences
     from bayling_local.fewshot import translation_prompt
+    from bayling_local.llama.runtime import default_threads
 
     with flores_folder(ARCHIVE) as folder:
         sentences = read_sentences(folder, "eng_Latn", args.requests)
@@ -137,8 +138,7 @@ def main() -> None:
         peer = start(
             [
                 sys.executable,
-                "-m",
-                "llama_cpp.server",
+                str(Path(__file__).with_name("llama_cpp_server_peer.py")),  # llama_cpp.server, unrepacked
                 "--model",
                 model,
                 "--host",
@@ -147,6 +147,11 @@ def main() -> None:
                 str(peer_port),
                 "--n_ctx",
                 "4096",
+                # Its default is half the CPUs; ours is every physical core: give it the same threads.
+                "--n_threads",
+                str(default_threads()),
+                "--n_threads_batch",
+                str(default_threads()),
             ],
             f"http://127.0.0.1:{peer_port}/v1/models",
         )

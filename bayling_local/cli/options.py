@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -17,6 +19,7 @@ from ..config import (
     RuntimeConfig,
     resolve_run_settings,
 )
+from ..errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -53,6 +56,35 @@ def max_retries_option() -> Callable[[F], F]:
         help="Extra attempts for a piece whose translation fails a check (echo, low coverage, wrong "
         "script, ...); 0 only reports (default 2).",
     )
+
+
+def api_key_options(help: str) -> Callable[[F], F]:
+    """`--api-key` and `--api-key-file`, for the server and for its clients alike."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--api-key-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read the key from a file.",
+        )(command)
+        return click.option("--api-key", help=help)(command)
+
+    return decorate
+
+
+def read_api_key(given: str | None, path: Path | None) -> str | None:
+    """The key from --api-key, else --api-key-file, else BAYLING_API_KEY (None: no key)."""
+    if given and path:
+        raise UsageError("give --api-key or --api-key-file, not both")
+    if path is not None:
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read the API key file {path}: {exc.strerror or exc}") from None
+        if not key:
+            raise UsageError(f"the API key file {path} is empty")
+        return key
+    return given or os.environ.get("BAYLING_API_KEY") or None
 
 
 def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:

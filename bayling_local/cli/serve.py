@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from ..errors import UsageError
-from .options import hardware_options, settings_from_flags
+from .options import api_key_options, hardware_options, read_api_key, settings_from_flags
 
 
 @click.command("serve")
@@ -20,10 +18,7 @@ from .options import hardware_options, settings_from_flags
     "-m", "--model", "models", multiple=True, help="Model to serve (repeat; the first is the default)."
 )
 @click.option("--parallel", type=click.IntRange(min=1), help="Sequences each model decodes at once.")
-@click.option("--api-key", help="Key clients must send (also BAYLING_API_KEY).")
-@click.option(
-    "--api-key-file", type=click.Path(path_type=Path, dir_okay=False), help="Read the key from a file."
-)
+@api_key_options("Key clients must send (also BAYLING_API_KEY).")
 @click.option("--allow-host", "allow_hosts", multiple=True, help="Extra Host header name to accept (repeat).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Web origin allowed to call it (repeat).")
 @click.option(
@@ -76,7 +71,7 @@ def serve_command(
         host=host,
         port=port,
         models=models,
-        api_key=_key(api_key, api_key_file),
+        api_key=read_api_key(api_key, api_key_file),
         allow_hosts=allow_hosts,
         cors_origins=cors_origins,
         max_queue=max_queue,
@@ -85,17 +80,3 @@ def serve_command(
         parallel=parallel,
     )
     serve(build_state(config, runtime, generation), lambda line: click.echo(line, err=True))
-
-
-def _key(given: str | None, path: Path | None) -> str | None:
-    if given and path:
-        raise UsageError("give --api-key or --api-key-file, not both")
-    if path is not None:
-        try:
-            key = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UsageError(f"cannot read the API key file {path}: {exc.strerror or exc}") from None
-        if not key:
-            raise UsageError(f"the API key file {path} is empty")
-        return key
-    return given or os.environ.get("BAYLING_API_KEY") or None

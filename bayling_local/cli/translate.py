@@ -10,9 +10,11 @@ import click
 from ..errors import UsageError
 from ..languages import ambiguity_notice, resolve_language
 from .options import (
+    api_key_options,
     hardware_options,
     max_retries_option,
     max_tokens_option,
+    read_api_key,
     settings_from_flags,
     temperature_option,
 )
@@ -54,8 +56,15 @@ from .options import (
 @click.option(
     "--parallel",
     type=click.IntRange(min=1),
-    help="Segments decoded at once (default: chosen from model size and threads).",
+    help="Segments decoded at once (default: chosen from model size and threads; 8 with --server).",
 )
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Generate on this OpenAI-compatible server (bayling-local serve, llama-server, vLLM) instead of a "
+    "local model; --model names the server's model.",
+)
+@api_key_options("The --server's key (also BAYLING_API_KEY).")
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def translate_command(
     text: str | None,
@@ -75,12 +84,16 @@ def translate_command(
     n_gpu_layers: int | None,
     ctx: int | None,
     parallel: int | None,
+    server: str | None,
+    api_key: str | None,
+    api_key_file: Path | None,
     verbose: bool,
 ) -> None:
     """Translate TEXT, stdin or a file (-i) into the --to language, one output line per input line.
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
     """
+    from ..config import resolve_remote_settings
     from ..translation.job import TranslateJob, check_writable, plan_output, read_segments, run_translate
 
     output, backup = plan_output(input_file, output, in_place)
@@ -106,6 +119,8 @@ def translate_command(
         notify=lambda line: click.echo(line, err=True),
         backup=backup,
         resume=resume,
+        remote=resolve_remote_settings(server),
+        api_key=read_api_key(api_key, api_key_file),
     )
 
     def emit(chunk: str) -> None:

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BaylingError, ContextOverflowError, ModelNotFoundError, UsageError
-from . import libre_api, openai_api
+from . import libre_api, openai_api, tokenize_api
 from .pool import ModelsBusyError, QueueFullError
 from .run import NotEnoughMemoryError
 from .security import ApiKeyError, Guard, error_body
@@ -50,10 +50,11 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
         finally:
             await anyio.to_thread.run_sync(state.pool.close)
 
-    app = FastAPI(title="bayling-local", lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    app = FastAPI(title="bayling-local", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.server = state
     app.include_router(openai_api.router)
     app.include_router(libre_api.router)
+    app.include_router(tokenize_api.router)
     _add_status_routes(app, state)
     _add_error_handlers(app)
     on_status = state.metrics.answered if state.metrics is not None else None

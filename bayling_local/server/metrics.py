@@ -15,6 +15,7 @@ _ROUTES = frozenset(
         "/detect",
         "/languages",
         "/frontend/settings",
+        "/tokenize",
         "/health",
         "/metrics",
     }

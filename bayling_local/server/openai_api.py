@@ -86,12 +86,7 @@ router = APIRouter()
 @router.get("/v1/models")
 async def list_models(request: Request) -> dict[str, Any]:
     state: ServerState = request.app.state.server
-    created = int(state.started)
-    data = [
-        {"id": name, "object": "model", "created": created, "owned_by": "bayling-local"}
-        for name in state.pool.known()
-    ]
-    return {"object": "list", "data": data}
+    return {"object": "list", "data": [_model_entry(state, name) for name in state.pool.known()]}
 
 
 @router.get("/v1/models/{name:path}")
@@ -99,7 +94,18 @@ async def one_model(name: str, request: Request) -> dict[str, Any]:
     state: ServerState = request.app.state.server
     if name not in state.pool.known():
         raise ModelNotFoundError(f"no model named {name!r}; this server has: {', '.join(state.pool.known())}")
-    return {"id": name, "object": "model", "created": int(state.started), "owned_by": "bayling-local"}
+    return _model_entry(state, name)
+
+
+def _model_entry(state: ServerState, name: str) -> dict[str, Any]:
+    # `bayling_local` (prompt format, context) lets `translate --server` build the prompts a local run would;
+    # OpenAI clients ignore fields they do not know.
+    entry: dict[str, Any] = {"id": name, "object": "model", "created": int(state.started)}
+    entry["owned_by"] = "bayling-local"
+    facts = state.model_facts(name)
+    if facts is not None:
+        entry["bayling_local"] = facts
+    return entry
 
 
 @router.post("/v1/chat/completions", response_model=None)

@@ -81,6 +81,11 @@ class ModelPool:
     def loaded(self) -> list[str]:
         return list(self._loaded)
 
+    def loaded_engine(self, name: str) -> EngineLike | None:
+        """The engine for `name` if it is loaded now (nothing is loaded or admitted)."""
+        entry = self._loaded.get(name)
+        return entry.engine if entry is not None else None
+
     def lease(self, name: str | None) -> Lease:
         """Admit one request and hand it the engine for `name` (None: the default), loading it if needed
         (blocking: call it from a worker thread). The model stays loaded until the lease is released.

@@ -7,10 +7,13 @@ with uvicorn on 127.0.0.1 themselves.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import socket
 from collections.abc import Callable
+from typing import Any
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..errors import BaylingError
+from ..errors import BaylingError, UsageError
 from ..llama.protocol import EngineLike
 from .config import ServerConfig
 from .pool import ModelPool
@@ -63,6 +66,8 @@ def build_state(
         config.max_queue,
     )
     state = ServerState(config, pool, generation)
+    if loader is None:  # fakes have no GGUF to read: their facts come from the loaded engine
+        state.describe = describe_model(runtime)
     try:
         from .metrics import Metrics
 
@@ -70,6 +75,22 @@ def build_state(
     except ImportError:  # pragma: no cover - prometheus-client is a dependency; /metrics says so if missing
         pass
     return state
+
+
+def describe_model(runtime: RuntimeConfig) -> Callable[[str], dict[str, Any] | None]:
+    """A model's prompt format and context, from its GGUF header (read once per name): what a remote
+    `translate --server` needs to build the same prompts as a local run."""
+
+    @functools.lru_cache(maxsize=64)
+    def describe(name: str) -> dict[str, Any] | None:
+        from ..resolve import resolve_model
+        from ..store.show import detected_format, read_info
+
+        model = resolve_model(name)
+        chosen = detected_format(read_info(model.path), runtime.template or model.template)
+        return {"prompt_format": chosen, "context_length": runtime.ctx}
+
+    return describe
 
 
 class NotEnoughMemoryError(BaylingError):
@@ -129,15 +150,32 @@ def serve(state: ServerState, announce: Callable[[str], None]) -> None:
             limit_concurrency=config.max_queue * 2 + 16,
         )
     )
+    listening = _bind(config.host, config.port)
+    port = listening.getsockname()[1]  # the one the system chose for --port 0
     shown = f"[{config.host}]" if ":" in config.host else config.host
     announce(
-        f"Serving on http://{shown}:{config.port} (OpenAI: /v1, LibreTranslate: /translate); default model "
+        f"Serving on http://{shown}:{port} (OpenAI: /v1, LibreTranslate: /translate); default model "
         f"{state.pool.default}, loading now. Ctrl-C stops."
     )
-    _run_with_graceful_signals(server)
+    _run_with_graceful_signals(server, listening)
 
 
-def _run_with_graceful_signals(server: object) -> None:
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, made here so a taken port is one clear line and --port 0 can be announced."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host"
+        ) from None
+    return listening
+
+
+def _run_with_graceful_signals(server: object, listening: socket.socket) -> None:
     """uvicorn handles SIGTERM and Ctrl-C itself (stop accepting, wait for running requests up to the grace
     period, cancel the rest through the lifespan's shutdown) and then re-raises the signal to the handler it
     found. The CLI's handler turns SIGTERM into "Interrupted." and exit 143; a stop the user asked for is a
@@ -147,7 +185,7 @@ def _run_with_graceful_signals(server: object) -> None:
     stops = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in stops}
     try:
-        server.run()  # type: ignore[attr-defined]
+        server.run(sockets=[listening])  # type: ignore[attr-defined]
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

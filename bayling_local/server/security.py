@@ -83,10 +83,12 @@ class Guard:
                 "forbidden_origin",
             )
         wanted = self.config.api_key
-        # Only /v1/ is checked here: LibreTranslate routes take the key in their body (`api_key`) and check it
-        # themselves; /health, /languages and /frontend/settings stay open, as LibreTranslate's do.
-        # A CORS preflight (OPTIONS) never carries the key: the browser asks first, then sends it.
-        if wanted and path.startswith("/v1/") and scope.get("method") != "OPTIONS":
+        # Only /v1/, /tokenize and /metrics (Prometheus sends a bearer token) are checked here: LibreTranslate
+        # routes take the key in their body (`api_key`) and check it themselves; /health, /languages and
+        # /frontend/settings stay open, as LibreTranslate's do. A CORS preflight (OPTIONS) never carries the
+        # key: the browser asks first.
+        bearer = path.startswith("/v1/") or path in ("/tokenize", "/metrics")
+        if wanted and bearer and scope.get("method") != "OPTIONS":
             given = headers.get("authorization", "")
             token = given[7:].strip() if given.lower().startswith("bearer ") else ""
             if not keys_match(token, wanted):

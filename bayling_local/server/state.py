@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,19 @@ class ServerState:
     """`server.metrics.Metrics`, or None when prometheus-client is missing."""
     load_error: str | None = None
     """Why the default model could not be loaded at start (then /health says 503 with it)."""
+    describe: Callable[[str], dict[str, Any] | None] = field(default=lambda _name: None)
+    """What a client building its own prompts needs to know of a model it has not loaded: its prompt
+    format and context (`bayling_local` in `/v1/models`); None when unknown."""
+
+    def model_facts(self, name: str) -> dict[str, Any] | None:
+        """`describe`, taken from the engine itself when the model is loaded."""
+        engine = self.pool.loaded_engine(name)
+        if engine is not None:
+            return {"prompt_format": engine.format.name, "context_length": engine.n_ctx}
+        try:
+            return self.describe(name)
+        except Exception:  # noqa: BLE001 - an unreadable file is reported when it is loaded, not listed
+            return None
 
     def __post_init__(self) -> None:
         self.waiters = Waiters(self.config.max_queue + 8)

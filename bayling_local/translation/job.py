@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import GenerationConfig, RuntimeConfig
-from ..errors import InputError, OutputError, UsageError
+from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
+from ..errors import BaylingError, InputError, OutputError, UsageError
 from ..languages import Language
 from ..textio import checked_lines, decode_utf8, read_input_file
 from .translator import OneLineStream, SegmentResult
 
 if TYPE_CHECKING:
+    from ..llama.protocol import EngineLike
     from .partial import PartialNote
 
 Emit = Callable[[str], None]
@@ -44,6 +45,10 @@ class TranslateJob:
     """With --in-place: where the source file is copied before it is replaced."""
     resume: bool = False
     """Continue an interrupted `-o` run from its `OUT.partial` instead of starting again."""
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
+    """With `server` set, generation happens there (`--server`); prompts, checks and retries stay here."""
+    api_key: str | None = None
+    """The server's key (`--api-key`, `BAYLING_API_KEY`)."""
 
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
@@ -80,23 +85,30 @@ def _translate_lines(
     finished: list[SegmentResult],
 ) -> None:
     """Open the model and translate `lines` through its scheduler; interrupted, keep what is finished."""
-    from ..loading import open_engine
     from .batch import translate_segments
     from .translator import Translator
 
-    busy = sum(1 for line in lines if line.strip())
-    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
-    engine = open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
+    engine = _open_engine(job, busy=sum(1 for line in lines if line.strip()))
     try:
         if engine.notice:
             job.notify(engine.notice)
         translator = Translator(engine, job.target, job.source, job.generation)
         translate_segments(translator, lines, on_result=release, on_piece=on_piece)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BaylingError):  # a server that went away mid-run too: keep what is done
         _keep_partial(job, done, finished)
         raise
     finally:
         engine.close()
+
+
+def _open_engine(job: TranslateJob, busy: int) -> EngineLike:
+    """The local model, or the server's with --server."""
+    from ..loading import open_engine, open_remote
+
+    if job.remote.server:
+        return open_remote(job.remote, job.runtime, job.api_key, job.parallel)
+    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
+    return open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
 
 
 def _replace_output(job: TranslateJob, rendered: list[str]) -> None:

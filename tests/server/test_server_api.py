@@ -93,6 +93,22 @@ def test_a_key_is_needed_everywhere_but_health_and_languages(engine: FakeEngine)
         given = live.post("/translate", json={"q": "Hi", "source": "en", "target": "fr", "api_key": "s3cret"})
         assert given.status_code == 200
         assert live.get("/frontend/settings").json()["keyRequired"] is True
+        assert live.post("/tokenize", json={"content": "Hi there"}).status_code == 401
+        bearer = {"Authorization": "Bearer s3cret"}
+        counted = live.post("/tokenize", json={"content": "Hi there"}, headers=bearer)
+        assert counted.status_code == 200 and counted.json()["tokens"] == engine.tokenize("Hi there")
+        assert live.get("/metrics").status_code == 401
+        assert "bayling_requests_total" in live.get("/metrics", headers=bearer).text
+        assert live.get("/health").status_code == 200
+
+
+def test_models_say_their_prompt_format_and_context_for_clients_that_build_prompts(
+    server: Running, engine: FakeEngine
+) -> None:
+    listed = {m["id"]: m for m in server.get("/v1/models").json()["data"]}
+    assert listed["fake"]["bayling_local"] == {"prompt_format": "fewshot", "context_length": engine.n_ctx}
+    assert "bayling_local" not in listed["other"]  # not loaded, and no GGUF to read its header from
+    assert server.get("/v1/models/fake").json()["bayling_local"]["prompt_format"] == "fewshot"
 
 
 def test_a_server_on_another_address_needs_a_key() -> None:
@@ -224,6 +240,25 @@ def test_serve_with_a_model_that_does_not_exist_fails_at_start_in_one_line() -> 
     outcome = CliRunner().invoke(cli, ["serve", "-m", "nosuch", "--port", "0"])
     assert outcome.exit_code != 0
     assert outcome.output.count("\n") == 1 and "no installed model named 'nosuch'" in outcome.output
+
+
+def test_a_taken_port_is_one_line_and_port_0_is_announced_as_the_port_chosen() -> None:
+    import socket
+
+    from bayling_local.errors import UsageError
+    from bayling_local.server.run import _bind
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UsageError, match=f"cannot listen on 127.0.0.1:{port}.*choose another --port"):
+            _bind("127.0.0.1", port)
+    chosen = _bind("127.0.0.1", 0)
+    try:
+        assert chosen.getsockname()[1] != 0
+    finally:
+        chosen.close()
 
 
 def test_a_model_that_does_not_fit_in_free_memory_is_refused_saying_how_much_it_needs(

@@ -68,6 +68,38 @@ def test_libretranslate_translation_is_what_the_translate_command_prints(real_se
     assert served == printed.stdout.strip() and served
 
 
+def test_translating_through_the_server_gives_what_a_local_run_gives(
+    real_server: Running, builtin_model_path: Path, flores_dir: Path
+) -> None:
+    """Greedy: same prompts (the server reports its prompt format), exact token counts (/tokenize), same
+    pieces, checks and retries on the client, same text, whatever the two batches hold."""
+    from bayling_local.config import RemoteConfig
+    from bayling_local.languages import resolve_language
+    from bayling_local.loading import open_remote
+    from bayling_local.translation.batch import translate_segments
+    from bayling_local.translation.translator import Translator
+
+    lines = (flores_dir / "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[:4]
+    lines.insert(2, " ".join(lines[2:4]))  # a two-sentence line: split into pieces on both sides
+    target, source = resolve_language("fra_Latn"), resolve_language("eng_Latn")
+    generation = GenerationConfig(max_tokens=96)
+    remote = open_remote(RemoteConfig(server=real_server.url), RuntimeConfig(), None, parallel=4)
+    try:
+        assert remote.format.name == "fewshot" and "exact token counts" in (remote.notice or "")
+        far = translate_segments(Translator(remote, target, source, generation), lines, progress=False)
+    finally:
+        remote.close()
+    local = Engine(builtin_model_path, RuntimeConfig(), "builtin", slots=3)
+    try:
+        near = translate_segments(Translator(local, target, source, generation), lines, progress=False)
+    finally:
+        local.close()
+    assert [(r.translation, r.check, r.retries, r.pieces) for r in far] == [
+        (r.translation, r.check, r.retries, r.pieces) for r in near
+    ]
+    assert all(r.translation for r in far) and far[2].pieces == 2
+
+
 def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(tmp_path: Path) -> None:
     port = free_port()
     command = [
