@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..templates import Message, ModelFacts, PromptFormat, choose_format
+from ..templates import ModelFacts, PromptFormat, choose_format
 from .model import LlamaModel, LoadOptions
-from .requests import GenerationResult, Handle, Request, TextCallback
+from .protocol import PromptMethods
+from .requests import Handle, Request
 from .runtime import default_slots, default_threads
 from .scheduler import Scheduler
 
 
-class Engine:
+class Engine(PromptMethods):
     """A GGUF model loaded into llama.cpp, its prompt format, and the scheduler that decodes for it."""
 
     def __init__(
@@ -123,34 +124,6 @@ class Engine:
     def submit(self, request: Request) -> Handle:
         """Queue a request with the scheduler; the handle streams its text and gives its result."""
         return self.scheduler.submit(request)
-
-    def generate(
-        self,
-        prompt: str,
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        stop_strings: Sequence[str] = (),
-        max_tokens: int | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        """Continue `prompt` (rendered, without BOS), streaming text to `on_text`; blocks until done."""
-        request = self.request(
-            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
-        )
-        return self.submit(request).stream(on_text)
-
-    def chat(
-        self,
-        messages: Sequence[Message],
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        """Answer the conversation with this model's prompt format."""
-        prompt = self.format.render(list(messages), True)
-        return self.generate(prompt, generation, on_text=on_text, cancel=cancel)
 
     def close(self) -> None:
         """Stop the scheduler (cancelling what is left), then free the weights."""

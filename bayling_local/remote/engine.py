@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..config import GenerationConfig
-from ..llama.requests import GenerationResult, Handle, Request, TextCallback
-from ..templates import Message
+from ..llama.protocol import PromptMethods
+from ..llama.requests import GenerationResult, Handle, Request
 from .link import SERVER_CHAT, Link, RemoteModel, chat_messages, describe_error
 
 # How often the watcher looks for cancelled requests whose streams are still open.
 WATCH_SECONDS = 0.05
 
 
-class RemoteEngine:
+class RemoteEngine(PromptMethods):
     """A model on a server, used like a loaded one."""
 
     def __init__(self, link: Link, model: RemoteModel, parallel: int, notice: str | None = None) -> None:
@@ -89,33 +89,6 @@ class RemoteEngine:
             return handle
         self._pending.put((-request.priority, next(self._order), handle))
         return handle
-
-    def generate(
-        self,
-        prompt: str,
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        stop_strings: Sequence[str] = (),
-        max_tokens: int | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        request = self.request(
-            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
-        )
-        return self.submit(request).stream(on_text)
-
-    def chat(
-        self,
-        messages: Sequence[Message],
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        return self.generate(
-            self.format.render(list(messages), True), generation, on_text=on_text, cancel=cancel
-        )
 
     def close(self) -> None:
         """Cancel what is queued, close the streams that are running (the server frees their slots), and

@@ -54,6 +54,12 @@ def translate(*args: str) -> object:
     return CliRunner().invoke(cli, ["translate", *args])
 
 
+def translate_file(source: Path, out: Path, url: str, *extra: str) -> object:
+    """eng_Latn -> fra_Latn, file to file, through the server at `url`."""
+    where = ["-i", str(source), "-o", str(out), "--server", url]
+    return translate(*where, "--to", "fra_Latn", "--from", "eng_Latn", *extra)
+
+
 def test_translate_through_the_server_prints_its_translation_and_says_where_it_ran(
     live: Running, fake: Recording
 ) -> None:
@@ -72,20 +78,7 @@ def test_a_file_goes_through_with_one_line_per_line_and_the_checks_run_here(
     source.write_text("Hello world\n\nHello world\n", encoding="utf-8")
     out = tmp_path / "out.txt"
     fake.translation = "Hello world"  # an echo: the client's checks catch it and retry through the server
-    outcome = translate(
-        "-i",
-        str(source),
-        "-o",
-        str(out),
-        "--to",
-        "fra_Latn",
-        "--from",
-        "eng_Latn",
-        "--server",
-        live.url + "/v1",
-        "--max-retries",
-        "1",
-    )
+    outcome = translate_file(source, out, live.url + "/v1", "--max-retries", "1")
     assert outcome.exit_code == 0, outcome.output  # type: ignore[attr-defined]
     assert out.read_text(encoding="utf-8") == "Hello world\n\nHello world\n"
     assert "still fail the output checks" in outcome.stderr  # type: ignore[attr-defined]
@@ -142,22 +135,7 @@ def test_a_server_that_fails_mid_run_keeps_the_lines_already_done(fake: Recordin
     out = tmp_path / "out.txt"
     with running(lambda _name: fake) as live:
         _wait_healthy(live)
-        outcome = translate(
-            "-i",
-            str(source),
-            "-o",
-            str(out),
-            "--to",
-            "fra_Latn",
-            "--from",
-            "eng_Latn",
-            "--server",
-            live.url,
-            "--parallel",
-            "1",
-            "--max-retries",
-            "0",
-        )
+        outcome = translate_file(source, out, live.url, "--parallel", "1", "--max-retries", "0")
     assert outcome.exit_code != 0 and "the model crashed" in outcome.stderr  # type: ignore[attr-defined]
     assert not out.exists()
     assert Path(str(out) + ".partial").read_text(encoding="utf-8").startswith("Bonjour le monde\n")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.errors import ModelError
-from bayling_local.llama.protocol import EngineLike
+from bayling_local.llama.protocol import EngineLike, PromptMethods
 from bayling_local.llama.requests import GenerationResult, Handle, Request
 from bayling_local.templates import FEWSHOT, Message, PromptFormat, render_plain_chat
 
@@ -33,7 +33,7 @@ def _bare_chat(messages: Sequence[Message], add_generation_prompt: bool = True) 
 BARE_FEWSHOT = dataclasses.replace(FEWSHOT, render=_bare_chat)
 
 
-class FakeEngine:
+class FakeEngine(PromptMethods):
     """Chat requests answer `answer`; every other request (translation) answers `translation`."""
 
     def __init__(
@@ -118,21 +118,6 @@ class FakeEngine:
         result = GenerationResult("".join(produced), len(request.tokens), len(produced), seconds, 0.0, reason)
         self.results.append(result)
         handle.finish(result)
-
-    def generate(
-        self,
-        prompt: str,
-        generation: GenerationConfig,
-        *,
-        on_text: Callable[[str], None] | None = None,
-        stop_strings: Sequence[str] = (),
-        max_tokens: int | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        request = self.request(
-            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
-        )
-        return self.submit(request).stream(on_text)
 
     def chat(
         self,
