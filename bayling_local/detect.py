@@ -1,39 +1,45 @@
-"""Guess the language of a text, cheaply and conservatively, for `translate` without `--from`.
+"""Guess the language of a text for `translate` without `--from`, `bayling-local detect` and `/detect`.
 
-Two steps. The dominant script is counted from Unicode blocks; a script that only one language writes
-(Hangul, Thai, Greek, ...) decides at once, and shared scripts (Cyrillic, Arabic, Devanagari, Han, ...) are
-split by letters or words only some of their languages use. Latin-script text is scored against short
-function-word lists of the major Latin-script languages, with diacritics as extra hints. Whenever the evidence
-is thin (short text, no function words, two languages close) the answer is `language=None`: translating with
-the source unnamed is better than naming a wrong one.
+A script only one FLORES language writes (Hangul, Thai, Greek, ...; kana for Japanese) decides at once.
+Everything else goes to the character n-gram model in `langid/` (naive Bayes over all 205 FLORES-200
+languages, trained on FLORES-200 dev, probabilities calibrated on held-out sentences). Its top language is
+named when its probability reaches MIN_CONFIDENCE; below that the answer is `language=None` (the runners-up
+still come back in `candidates`): translating with the source unnamed is better than naming a wrong one.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .languages import BY_CODE, Language
-from .languages_data import (
-    ARABIC_MARKERS,
-    CYRILLIC_ALPHABETS,
-    CYRILLIC_BASIC,
-    LATIN_HINTS,
-    LATIN_STOPWORD_TEXT,
-    SCRIPT_NAMES,
-    SCRIPT_VARIETIES,
-)
+from .languages_data import HAN_SIMPLIFIED, HAN_TRADITIONAL, SCRIPT_NAMES
 
-# Below this confidence `detect_language` reports no language.
+# Below this confidence `detect_language` names no language.
 MIN_CONFIDENCE = 0.5
-# Confidence of a script's default language when nothing in the text points elsewhere (Han without kana is
-# nearly always Chinese; Cyrillic is most often Russian; Arabic script is shared by many languages).
-_DEFAULT_CONFIDENCE = {"Hani": 0.85, "Cyrl": 0.7, "Arab": 0.65}
 # Only the start of a long text is looked at: enough to decide, and detection stays fast.
 MAX_CHARS = 2000
+# A text mostly in another script than its main one (a quote, names) is trusted less.
+_MIXED_SHARE = 0.6
+# Varieties FLORES often writes alike (two thirds of its Najdi Arabic sentences are word for word its
+# Modern Standard Arabic ones; its Cantonese is written Chinese): when the best guess is unsure but it and
+# its close varieties together are sure, it is named, with its own probability as the confidence.
+CLOSE_VARIETIES: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "arb_Arab ars_Arab acm_Arab acq_Arab aeb_Arab ajp_Arab apc_Arab ary_Arab arz_Arab",
+        "zho_Hant yue_Hant",
+        "pes_Arab prs_Arab",
+        "bos_Latn hrv_Latn",
+        "ind_Latn zsm_Latn",
+        "nob_Latn nno_Latn dan_Latn",
+        "aka_Latn twi_Latn",
+        "hin_Deva mai_Deva mag_Deva bho_Deva hne_Deva awa_Deva",
+        "kin_Latn run_Latn",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,12 @@ class Detection:
     language: Language | None
     """The detected language, or None when the evidence is too thin to name one."""
     confidence: float
-    """How sure the guess is, 0 to 1; below MIN_CONFIDENCE the language is None."""
+    """How likely the best guess is, 0 to 1 (calibrated: of answers at 0.9, about 90% are right)."""
     reason: str
     """Short English explanation, for stderr, e.g. "Hangul script"."""
+    candidates: tuple[tuple[str, float], ...] = field(default=())
+    """The most likely languages (FLORES code, probability), best first, the best included even when it
+    is not named."""
 
 
 # (first code point, last code point, script). Sorted by first code point; gaps are "no script".
@@ -78,84 +87,7 @@ _SINGLE_SCRIPT = {
     "Guru": "pan_Guru", "Orya": "ory_Orya", "Taml": "tam_Taml", "Telu": "tel_Telu", "Knda": "kan_Knda",
     "Mlym": "mal_Mlym", "Olck": "sat_Olck", "Nkoo": "nqo_Nkoo",
 }  # fmt: skip
-
-
-# (FLORES code, letters typical of it, letters it never writes, frequent words) for a shared script.
-_Row = tuple[str, str, str, frozenset[str]]
-
-
-def _cyrillic_rows() -> tuple[_Row, ...]:
-    """Each Cyrillic alphabet's extra letters count for it; letters of the others it lacks count against."""
-    alphabets = {
-        code: (set(CYRILLIC_BASIC) - set(missing)) | set(extra)
-        for code, extra, missing, _ in CYRILLIC_ALPHABETS
-    }
-    every = set().union(*alphabets.values())
-    return tuple(
-        (code, extra, "".join(sorted(every - alphabets[code])), frozenset(words.split()))
-        for code, extra, _, words in CYRILLIC_ALPHABETS
-    )
-
-
-_SHARED_ROWS: dict[str, tuple[_Row, ...]] = {
-    script: tuple((code, letters, lacks, frozenset(words.split())) for code, letters, lacks, words in rows)
-    for script, rows in SCRIPT_VARIETIES.items()
-}
-_SHARED_ROWS["Cyrl"] = _cyrillic_rows()
-
-LATIN_STOPWORDS: dict[str, frozenset[str]] = {
-    code: frozenset(text.split()) for code, text in LATIN_STOPWORD_TEXT.items()
-}
-
-
-def _languages_by_entry(entries: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
-    """Invert language -> entries into entry -> the languages that list it."""
-    inverted: dict[str, tuple[str, ...]] = {}
-    for code, items in entries.items():
-        for item in items:
-            inverted[item] = (*inverted.get(item, ()), code)
-    return inverted
-
-
-_WORD_LANGS = _languages_by_entry(LATIN_STOPWORDS)
-_HINT_LANGS = _languages_by_entry({code: frozenset(hints.split()) for code, hints in LATIN_HINTS.items()})
-# first letter -> the hints starting with it, so a text only looks up hints it can contain.
-_HINTS_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-for _hint, _codes in _HINT_LANGS.items():
-    _HINTS_BY_FIRST.setdefault(_hint[0], []).append((_hint, _codes))
-
-# Latin scoring weights, tuned on FLORES dev sentences (see tests/languages): a function word shared by k
-# profiled languages counts 1/sqrt(k) for each; a one-letter word half that; a telling letter group 0.2
-# (capped at 3 per language, so hints break ties but never outvote the words).
-_SHARED_WORD_WEIGHT = [0.0] + [1.0 / math.sqrt(k) for k in range(1, len(LATIN_STOPWORDS) + 1)]
-_HINT_WEIGHT = 0.2
-_HINT_CAP = 3.0
-# Below this score (about two function words, or one and a few telling letters) no language is named.
-_MIN_LATIN_SCORE = 1.2
-# Evidence (score lead) that gives confidence 1 - 1/e; and the share of words that are function words in
-# ordinary prose (fewer means another language sharing a few words, so the evidence is discounted).
-_EVIDENCE_SCALE = 1.2
-_COVERAGE = 0.25
-# Score gap between relatives at which a family member's confidence recovers most of its value.
-_FAMILY_GAP_SCALE = 0.3
-# Close relatives: their function words overlap, so the lead is taken over the nearest language outside the
-# family, and a near-tie inside the family lowers the confidence instead.
-_FAMILIES = (
-    ("spa_Latn", "glg_Latn", "por_Latn", "cat_Latn", "oci_Latn"), ("fra_Latn", "oci_Latn", "hat_Latn"),
-    ("ind_Latn", "zsm_Latn"), ("dan_Latn", "nob_Latn", "nno_Latn", "swe_Latn"), ("ces_Latn", "slk_Latn"),
-    ("isl_Latn", "fao_Latn"), ("nld_Latn", "afr_Latn"), ("gle_Latn", "gla_Latn"), ("sot_Latn", "tsn_Latn"),
-    ("tgl_Latn", "ceb_Latn"), ("tur_Latn", "azj_Latn"), ("hrv_Latn", "slv_Latn"), ("lit_Latn", "lvs_Latn"),
-)  # fmt: skip
-_SISTERS: dict[str, frozenset[str]] = {
-    code: frozenset(other for family in _FAMILIES if code in family for other in family if other != code)
-    for code in LATIN_STOPWORDS
-}
-# Widely written languages win near-ties against a smaller relative (Spanish over Galician): a prior.
-_WIDELY_WRITTEN = (
-    "eng_Latn", "fra_Latn", "deu_Latn", "spa_Latn", "por_Latn", "ita_Latn", "nld_Latn",
-    "ind_Latn", "tur_Latn", "pol_Latn", "vie_Latn", "swe_Latn", "ces_Latn",
-)  # fmt: skip
-_PRIOR_BONUS = dict.fromkeys(_WIDELY_WRITTEN, 0.3)
+_STARTS = [start for start, _, _ in _RANGES]
 
 
 def script_of(char: str) -> str | None:
@@ -179,10 +111,44 @@ def count_scripts(text: str) -> Counter[str]:
     return counts
 
 
-def _found(code: str, confidence: float, reason: str) -> Detection:
-    if confidence < MIN_CONFIDENCE:
-        return Detection(None, round(confidence, 3), f"{reason}; not sure enough to name a language")
-    return Detection(BY_CODE[code], round(confidence, 3), reason)
+def _decided(
+    code: str, confidence: float, reason: str, ranked: tuple[tuple[str, float], ...], top: int
+) -> Detection:
+    candidates = ranked[:top]
+    if confidence >= MIN_CONFIDENCE:
+        return Detection(BY_CODE[code], round(confidence, 3), reason, candidates)
+    # The group's probability, lowered as the best guess's was (mixed scripts, very short text).
+    lowered = confidence / ranked[0][1] if ranked[0][1] else 0.0
+    if lowered * _variety_mass(code, ranked) >= MIN_CONFIDENCE:
+        return Detection(BY_CODE[code], round(confidence, 3), f"{reason}, or a close variety", candidates)
+    return Detection(None, round(confidence, 3), f"{reason}; not sure enough to name a language", candidates)
+
+
+def _han_form(
+    text: str, ranked: tuple[tuple[str, float], ...], reason: str
+) -> tuple[tuple[tuple[str, float], ...], str]:
+    """Characters only Simplified (or only Traditional) Chinese writes decide between the two: the other
+    form's languages are dropped and the rest take their probability."""
+    simplified = sum(char in HAN_SIMPLIFIED for char in text)
+    traditional = sum(char in HAN_TRADITIONAL for char in text)
+    if simplified == traditional:
+        return ranked, reason
+    form = "_Hans" if simplified > traditional else "_Hant"
+    kept = [(c, p) for c, p in ranked if c.endswith(form)]
+    if not kept:
+        return ranked, reason
+    # The Chinese mass moves to the form the characters show; other languages keep theirs.
+    chinese = sum(p for c, p in ranked if c.endswith(("_Hans", "_Hant")))
+    share = chinese / max(sum(p for _, p in kept), 1e-9)
+    others = [(c, p) for c, p in ranked if not c.endswith(("_Hans", "_Hant"))]
+    moved = sorted([(c, p * share) for c, p in kept] + others, key=lambda item: -item[1])
+    name = "simplified" if form == "_Hans" else "traditional"
+    return tuple(moved), f"{reason}, {name} characters"
+
+
+def _variety_mass(code: str, candidates: tuple[tuple[str, float], ...]) -> float:
+    group = next((g for g in CLOSE_VARIETIES if code in g), None)
+    return sum(p for c, p in candidates if c in group) if group else 0.0
 
 
 def _length_factor(letters: int, scale: float = 3.0) -> float:
@@ -190,126 +156,9 @@ def _length_factor(letters: int, scale: float = 3.0) -> float:
     return 1.0 - math.exp(-letters / scale)
 
 
-def _count_any(counts: Counter[str], chars: str) -> int:
-    """How many characters of the text (given as its character counts) are among `chars`."""
-    return sum(counts[char] for char in chars)
-
-
-# Word separators: white space, digits, punctuation (not combining marks, which belong to their letters).
-_SEPARATORS = re.compile(
-    r"[\s\d.,;:!?¿¡\"'’‘“”„«»()\[\]{}<>/\\|@#$%^&*+=~`_\u2013\u2014\u0964\u0965\u060c\u061f-]+"
-)
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in _SEPARATORS.split(text.casefold()) if word]
-
-
-def _score_rows(text: str, words: list[str], rows: tuple[_Row, ...]) -> list[float]:
-    """Letters typical of a row count +1, letters it never writes -3, its frequent words +2."""
-    chars = Counter(text)
-    scores: list[float] = []
-    for _, letters, lacks, vocab in rows:
-        hits = sum(1 for word in words if word in vocab)
-        scores.append(_count_any(chars, letters) - 3 * _count_any(chars, lacks) + 2 * hits)
-    return scores
-
-
-def _split_shared(script: str, text: str, letters: int, rows: tuple[_Row, ...]) -> Detection:
-    """Pick among the languages sharing a script; the first row is the default when nothing tells."""
-    words = _script_words(script, text)
-    scores = _score_rows(text.casefold(), words, rows)
-    best = max(scores)
-    script_name = SCRIPT_NAMES.get(script, script)
-    if best <= 0:
-        code = rows[0][0]
-        reason = f"{script_name} script ({BY_CODE[code].name} is the default)"
-        return _found(code, _DEFAULT_CONFIDENCE.get(script, 0.65) * _length_factor(letters), reason)
-    # Ties go to the earliest row: the smaller alphabet, or the language without the extra letters.
-    winner = scores.index(best)
-    runner = max((score for score in scores if score < best), default=0.0)
-    confidence = 0.95 * (1.0 - math.exp(-(best - runner))) * _length_factor(letters)
-    if scores.count(best) > 1:
-        confidence *= 0.85
-    code = rows[winner][0]
-    return _found(code, confidence, f"{script_name} script with {BY_CODE[code].name} letters or words")
-
-
-def _script_words(script: str, text: str) -> list[str]:
-    if script == "Tibt":
-        return [part for part in re.split(r"[\u0f0b\u0f0c\u0f0d\s]+", text) if part]
-    if script == "Hani":
-        return []
-    return _words(text)
-
-
-def _split_arabic(text: str, letters: int) -> Detection:
-    chars = Counter(text)
-    for code, markers, enough in ARABIC_MARKERS:
-        if _count_any(chars, markers) >= enough:
-            return _found(
-                code, 0.9 * _length_factor(letters), f"Arabic script with {BY_CODE[code].name} letters"
-            )
-    # Persian writes ک and ی (and has پ چ ژ گ); Arabic writes ك and ي.
-    persian = _count_any(chars, "کیپچژگ")
-    arabic = _count_any(chars, "كيةى")
-    if persian > arabic:
-        return _found("pes_Arab", 0.85 * _length_factor(letters), "Arabic script with Persian letters")
-    confidence = (0.85 if arabic else _DEFAULT_CONFIDENCE["Arab"]) * _length_factor(letters)
-    return _found("arb_Arab", confidence, "Arabic script (Modern Standard Arabic is the default)")
-
-
-def _latin_scores(words: list[str], text: str) -> tuple[dict[str, float], dict[str, int]]:
-    """Weighted scores (see _SHARED_WORD_WEIGHT, _HINT_WEIGHT, _PRIOR_BONUS) and raw function-word hits."""
-    scores = dict(_PRIOR_BONUS)
-    hits: dict[str, int] = dict.fromkeys(LATIN_STOPWORDS, 0)
-    for word in words:
-        codes = _WORD_LANGS.get(word, ())
-        # One-letter words ("a", "i", "e", "o") occur in many unrelated languages: they count half.
-        weight = _SHARED_WORD_WEIGHT[len(codes)] * (0.5 if len(word) == 1 else 1.0)
-        for code in codes:
-            scores[code] = scores.get(code, 0.0) + weight
-            hits[code] += 1
-    chars = Counter(text)
-    hint_bonus: dict[str, float] = {}
-    for first in chars:
-        for hint, codes in _HINTS_BY_FIRST.get(first, ()):
-            found = chars[hint] if len(hint) == 1 else text.count(hint)
-            for code in codes if found else ():
-                hint_bonus[code] = hint_bonus.get(code, 0.0) + _HINT_WEIGHT * found / len(codes)
-    for code, bonus in hint_bonus.items():
-        # Capped: hints separate close languages but must not outweigh the function words.
-        scores[code] = scores.get(code, 0.0) + min(bonus, _HINT_CAP)
-    return scores, hits
-
-
-def _detect_latin(text: str) -> Detection:
-    words = _words(text)
-    if not words:
-        return Detection(None, 0.0, "no words")
-    scores, hits = _latin_scores(words, text.casefold())
-    ranked = sorted(scores, key=lambda code: scores[code], reverse=True)
-    best = ranked[0]
-    if scores[best] - _PRIOR_BONUS.get(best, 0.0) < _MIN_LATIN_SCORE:
-        return Detection(None, 0.0, "Latin script, too few known words")
-    sisters = _SISTERS[best]
-    runner = next(code for code in ranked[1:] if code not in sisters)
-    sister = next((code for code in ranked[1:] if code in sisters), None)
-    # Evidence: the lead over the nearest unrelated language, discounted when few words are function words
-    # of the winner (another language sharing a few short words). Calibrated so that 0.5 is about where
-    # FLORES sentences of unprofiled languages stop being mistaken for a profiled one.
-    evidence = (scores[best] - scores[runner]) * min(1.0, hits[best] / len(words) / _COVERAGE)
-    confidence = 0.97 * (1.0 - math.exp(-evidence / _EVIDENCE_SCALE))
-    if sister is not None:
-        # Inside a family a near-tie is a coin toss between relatives: trust the choice less. The gap
-        # includes the prior, so Spanish over Galician on equal words keeps more confidence than the reverse.
-        confidence *= 0.6 + 0.4 * (1.0 - math.exp(-(scores[best] - scores[sister]) / _FAMILY_GAP_SCALE))
-    reason = f"Latin script, {BY_CODE[best].name} words"
-    return _found(best, confidence, reason)
-
-
-def detect_language(text: str) -> Detection:
-    """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE)."""
+def detect_language(text: str, top: int = 3) -> Detection:
+    """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE); `candidates`
+    holds the `top` most likely languages."""
     sample = text[:MAX_CHARS]
     counts = count_scripts(sample)
     if not counts:
@@ -319,21 +168,56 @@ def detect_language(text: str) -> Detection:
         counts["Kana"] += counts.pop("Hani", 0)
     script, letters = counts.most_common(1)[0]
     share = letters / sum(counts.values())
-    if script == "Latn":
-        detection = _detect_latin(sample)
-    elif script in _SINGLE_SCRIPT:
-        name = SCRIPT_NAMES.get(script, script)
+    ranked: tuple[tuple[str, float], ...]
+    if script in _SINGLE_SCRIPT:
         # One Hangul syllable or Thai word already says which language it is.
-        detection = _found(_SINGLE_SCRIPT[script], 0.97 * _length_factor(letters, 2.0), f"{name} script")
-    elif script == "Arab":
-        detection = _split_arabic(sample, letters)
-    elif script in _SHARED_ROWS:
-        detection = _split_shared(script, sample, letters, _SHARED_ROWS[script])
+        code, confidence = _SINGLE_SCRIPT[script], 0.97 * _length_factor(letters, 2.0)
+        reason = f"{SCRIPT_NAMES.get(script, script)} script"
+        ranked = ((code, round(confidence, 3)),)
     else:
-        detection = Detection(None, 0.0, f"{SCRIPT_NAMES.get(script, script)} script, language unknown")
-    if share < 0.6 and detection.language is not None:
-        # Mixed scripts (a quote, a name): still the main one, but less sure.
-        return _found(
-            detection.language.code, detection.confidence * share, detection.reason + ", mixed scripts"
-        )
-    return detection
+        from .langid.model import load
+
+        guesses = load().rank(sample, max(top, 12))  # enough to weigh a group of close varieties
+        if not guesses:
+            return Detection(None, 0.0, "no features")
+        ranked = tuple((g.code, g.probability) for g in guesses)
+        reason = f"{SCRIPT_NAMES.get(script, script)} script, character n-grams"
+        if script == "Hani":
+            ranked, reason = _han_form(sample, ranked, reason)
+        ranked = tuple((c, round(p, 3)) for c, p in ranked)
+        code, confidence = ranked[0]
+        # Two or three letters ("OK", "lol") are some language's word by chance: never a confident answer.
+        confidence *= _length_factor(letters, 3.0)
+    if share < _MIXED_SHARE:
+        confidence *= share
+        reason += ", mixed scripts"
+    return _decided(code, confidence, reason, ranked, top)
+
+
+def detection_json(detection: Detection) -> dict[str, object]:
+    """What `detect --json` prints for one line."""
+    return {
+        "language": detection.language.code if detection.language else None,
+        "confidence": detection.confidence,
+        "candidates": [{"language": code, "confidence": p} for code, p in detection.candidates],
+    }
+
+
+# A line counts towards its document's language only when it is this sure of its own.
+_DOCUMENT_VOTE = 0.9
+_DOCUMENT_LINES = 400
+
+
+def document_language(lines: list[str]) -> Language | None:
+    """The language most of a text is in: the confident lines' languages weighed by their length, else a
+    detection of the text as a whole; None when neither is sure. Short lines such as "Hello world." take it."""
+    votes: Counter[str] = Counter()
+    for line in lines[:_DOCUMENT_LINES]:
+        if not line.strip():
+            continue
+        found = detect_language(line, top=1)
+        if found.language is not None and found.confidence >= _DOCUMENT_VOTE:
+            votes[found.language.code] += len(line)
+    if votes:
+        return BY_CODE[votes.most_common(1)[0][0]]
+    return detect_language(" ".join(line.strip() for line in lines if line.strip()), top=1).language

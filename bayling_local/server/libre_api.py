@@ -16,7 +16,7 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request
 
-from ..detect import MIN_CONFIDENCE, detect_language
+from ..detect import MIN_CONFIDENCE, detect_language, document_language
 from ..errors import UsageError
 from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
 from .security import ApiKeyError, keys_match
@@ -99,10 +99,12 @@ async def detect(request: Request) -> list[dict[str, Any]]:
     fields = await params(request)
     check_key(state, fields, request)
     texts, _ = _texts(fields.get("q"))
-    found = detect_language("\n".join(texts))
-    if found.language is None:
-        return []
-    return [{"language": libre_code(found.language), "confidence": round(100 * found.confidence, 1)}]
+    found = detect_language("\n".join(texts), top=3)
+    # Every candidate, best first, even when none is sure (LibreTranslate's clients read the first).
+    return [
+        {"language": libre_code(BY_CODE[code]), "confidence": round(100 * probability, 1)}
+        for code, probability in found.candidates
+    ]
 
 
 @router.get("/languages")
@@ -161,6 +163,8 @@ async def _translate(
         translator = Translator(lease.engine, target, source, state.generation)
 
         def run() -> list[Any]:
+            if source is None:  # a short line among others takes their language
+                translator.fallback = document_language(flat)
             return translate_segments(translator, flat, cancel=cancel, progress=False)
 
         try:

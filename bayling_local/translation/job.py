@@ -93,6 +93,10 @@ def _translate_lines(
         if engine.notice:
             job.notify(engine.notice)
         translator = Translator(engine, job.target, job.source, job.generation)
+        if job.source is None:
+            from ..detect import document_language
+
+            translator.fallback = document_language(job.lines)
         translate_segments(translator, lines, on_result=release, on_piece=on_piece)
     except (KeyboardInterrupt, BaylingError):  # a server that went away mid-run too: keep what is done
         _keep_partial(job, done, finished)
@@ -261,6 +265,13 @@ def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: 
     notices.extend(check_notices(results, first_line))
     if job.source is not None:
         return notices
+    inherited = [str(first_line + i) for i, r in enumerate(results) if r.source_inherited]
+    if inherited:
+        language = next(r.source_language for r in results if r.source_inherited)
+        notices.append(
+            f"Line(s) {', '.join(inherited[:20])} too short to tell their language: translated as {language}, "
+            "the language of the rest of the text (set --from to override)."
+        )
     detected = Counter(r.source_language or "unknown" for r in results if r.source.strip())
     if not detected:
         return notices

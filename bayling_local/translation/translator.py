@@ -49,6 +49,8 @@ class SegmentResult:
     `translation.checks`), None when every piece passed."""
     retries: int = 0
     """Extra attempts the checks asked for, over all pieces."""
+    source_inherited: bool = False
+    """True when the segment was too short to judge and took the language of the text around it."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -65,6 +67,7 @@ class SegmentResult:
             "pieces": self.pieces,
             "check": self.check,
             "retries": self.retries,
+            "source_inherited": self.source_inherited,
         }
 
 
@@ -82,6 +85,9 @@ class Translator:
     for a whole paragraph answers with one short sentence (often an example sentence copied back)."""
     checks: tuple[Check, ...] = DEFAULT_CHECKS
     """What every attempt is verified with (`translation.checks`); a failed one is retried."""
+    fallback: Language | None = None
+    """The language of the whole text (`detect.document_language`), for a segment too short to judge on its
+    own ("Hello world.", "Guten Morgen")."""
     prefixes: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
@@ -121,6 +127,9 @@ class Translator:
     def begin(self, text: str) -> tuple[SegmentResult, Language | None]:
         """An empty result for `text` with its source language decided, and that language."""
         source, detected, confidence = self.source_for(text)
+        inherited = source is None and detected and self.fallback is not None and bool(text.strip())
+        if inherited:
+            source = self.fallback
         result = SegmentResult(
             source=text,
             translation="",
@@ -129,6 +138,7 @@ class Translator:
             model=self.engine.name,
             detected=detected,
             detection_confidence=confidence,
+            source_inherited=inherited,
         )
         return result, source
 

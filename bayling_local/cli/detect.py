@@ -1,0 +1,49 @@
+"""`bayling-local detect`: the language of each input line, with its confidence and runners-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command("detect")
+@click.argument("text", required=False)
+@click.option(
+    "-i", "--input", "input_file", type=click.Path(path_type=Path), help="Text file, one line each."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@click.option("--top", type=click.IntRange(1, 205), default=3, show_default=True, help="Candidates to show.")
+def detect_command(text: str | None, input_file: Path | None, as_json: bool, top: int) -> None:
+    """Say which of the 205 FLORES-200 languages each line of TEXT, stdin or -i FILE is in.
+
+    Every line is judged on its own. "unknown" (null in --json) means no language reached 0.5 probability;
+    the candidates still say what it might be.
+
+    Example: echo "Dobro jutro, kako ste?" | bayling-local detect --top 3
+    """
+    from ..detect import detect_language, detection_json
+    from ..translation.job import read_segments
+
+    for line in read_segments(text, input_file):
+        found = detect_language(line, top=top)
+        if as_json:
+            click.echo(json.dumps(detection_json(found), ensure_ascii=False))
+        elif not line.strip():
+            click.echo("")
+        else:
+            click.echo(describe(found, top))
+
+
+def describe(found: object, top: int) -> str:
+    """One line: code, confidence, name, and with --top above 1 the candidates."""
+    from ..detect import Detection
+
+    assert isinstance(found, Detection)
+    code = found.language.code if found.language else "unknown"
+    name = found.language.name if found.language else "-"
+    row = f"{code}\t{found.confidence:.3f}\t{name}"
+    if top > 1 and found.candidates:
+        row += "\t" + ", ".join(f"{c} {p:.3f}" for c, p in found.candidates)
+    return row
