@@ -10,6 +10,7 @@ still come back in `candidates`): translating with the source unnamed is better 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -111,17 +112,17 @@ def count_scripts(text: str) -> Counter[str]:
     return counts
 
 
-def _decided(
-    code: str, confidence: float, reason: str, ranked: tuple[tuple[str, float], ...], top: int
-) -> Detection:
+def _decided(ranked: tuple[tuple[str, float], ...], factor: float, reason: str, top: int) -> Detection:
+    """Name the best guess when its probability, lowered by `factor` (very short text, mixed scripts),
+    reaches MIN_CONFIDENCE, or when its group of close varieties' does."""
+    code, probability = ranked[0]
+    confidence = round(probability * factor, 3)
     candidates = ranked[:top]
     if confidence >= MIN_CONFIDENCE:
-        return Detection(BY_CODE[code], round(confidence, 3), reason, candidates)
-    # The group's probability, lowered as the best guess's was (mixed scripts, very short text).
-    lowered = confidence / ranked[0][1] if ranked[0][1] else 0.0
-    if lowered * _variety_mass(code, ranked) >= MIN_CONFIDENCE:
-        return Detection(BY_CODE[code], round(confidence, 3), f"{reason}, or a close variety", candidates)
-    return Detection(None, round(confidence, 3), f"{reason}; not sure enough to name a language", candidates)
+        return Detection(BY_CODE[code], confidence, reason, candidates)
+    if factor * _variety_mass(code, ranked) >= MIN_CONFIDENCE:
+        return Detection(BY_CODE[code], confidence, f"{reason}, or a close variety", candidates)
+    return Detection(None, confidence, f"{reason}; not sure enough to name a language", candidates)
 
 
 def _han_form(
@@ -159,7 +160,13 @@ def _length_factor(letters: int, scale: float = 3.0) -> float:
 def detect_language(text: str, top: int = 3) -> Detection:
     """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE); `candidates`
     holds the `top` most likely languages."""
-    sample = text[:MAX_CHARS]
+    return _detect_sample(text[:MAX_CHARS], top)
+
+
+# Detections are remembered: `translate` judges a document's lines once for the document's language and
+# once each, and subtitles and documents repeat lines. Keyed by the (at most MAX_CHARS) sample.
+@functools.lru_cache(maxsize=2048)
+def _detect_sample(sample: str, top: int) -> Detection:
     counts = count_scripts(sample)
     if not counts:
         return Detection(None, 0.0, "no letters")
@@ -171,9 +178,9 @@ def detect_language(text: str, top: int = 3) -> Detection:
     ranked: tuple[tuple[str, float], ...]
     if script in _SINGLE_SCRIPT:
         # One Hangul syllable or Thai word already says which language it is.
-        code, confidence = _SINGLE_SCRIPT[script], 0.97 * _length_factor(letters, 2.0)
+        ranked = ((_SINGLE_SCRIPT[script], round(0.97 * _length_factor(letters, 2.0), 3)),)
         reason = f"{SCRIPT_NAMES.get(script, script)} script"
-        ranked = ((code, round(confidence, 3)),)
+        factor = 1.0
     else:
         from .langid.model import load
 
@@ -185,13 +192,12 @@ def detect_language(text: str, top: int = 3) -> Detection:
         if script == "Hani":
             ranked, reason = _han_form(sample, ranked, reason)
         ranked = tuple((c, round(p, 3)) for c, p in ranked)
-        code, confidence = ranked[0]
         # Two or three letters ("OK", "lol") are some language's word by chance: never a confident answer.
-        confidence *= _length_factor(letters, 3.0)
+        factor = _length_factor(letters, 3.0)
     if share < _MIXED_SHARE:
-        confidence *= share
+        factor *= share
         reason += ", mixed scripts"
-    return _decided(code, confidence, reason, ranked, top)
+    return _decided(ranked, factor, reason, top)
 
 
 def detection_json(detection: Detection) -> dict[str, object]:

@@ -82,7 +82,7 @@ def calibrate(texts: dict[str, list[str]], codes: list[str], buckets: int) -> tu
     best = (np.inf, 1.0, 0.0)
     for power in (0.0, 0.25, 0.5, 0.75, 1.0):
         for temperature in np.geomspace(0.01, 100, 81):
-            scaled = table / (temperature * sizes[:, None] ** power)[..., :1]
+            scaled = table / (temperature * sizes[:, None] ** power)
             scaled -= scaled.max(1, keepdims=True)
             log_loss = float(
                 np.mean(np.log(np.exp(scaled).sum(1)) - scaled[np.arange(len(answers)), answers])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..detect import Detection
 
 
 @click.command("detect")
@@ -36,11 +40,8 @@ def detect_command(text: str | None, input_file: Path | None, as_json: bool, top
             click.echo(describe(found, top))
 
 
-def describe(found: object, top: int) -> str:
+def describe(found: Detection, top: int) -> str:
     """One line: code, confidence, name, and with --top above 1 the candidates."""
-    from ..detect import Detection
-
-    assert isinstance(found, Detection)
     code = found.language.code if found.language else "unknown"
     name = found.language.name if found.language else "-"
     row = f"{code}\t{found.confidence:.3f}\t{name}"

@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import replace
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -86,7 +87,9 @@ router = APIRouter()
 @router.get("/v1/models")
 async def list_models(request: Request) -> dict[str, Any]:
     state: ServerState = request.app.state.server
-    return {"object": "list", "data": [_model_entry(state, name) for name in state.pool.known()]}
+    # In a worker thread: listing reads the store, and a model not loaded yet has its GGUF header read.
+    data = await anyio.to_thread.run_sync(lambda: [_model_entry(state, n) for n in state.pool.known()])
+    return {"object": "list", "data": data}
 
 
 @router.get("/v1/models/{name:path}")
@@ -94,14 +97,18 @@ async def one_model(name: str, request: Request) -> dict[str, Any]:
     state: ServerState = request.app.state.server
     if name not in state.pool.known():
         raise ModelNotFoundError(f"no model named {name!r}; this server has: {', '.join(state.pool.known())}")
-    return _model_entry(state, name)
+    return await anyio.to_thread.run_sync(_model_entry, state, name)
 
 
 def _model_entry(state: ServerState, name: str) -> dict[str, Any]:
     # `bayling_local` (prompt format, context) lets `translate --server` build the prompts a local run would;
     # OpenAI clients ignore fields they do not know.
-    entry: dict[str, Any] = {"id": name, "object": "model", "created": int(state.started)}
-    entry["owned_by"] = "bayling-local"
+    entry: dict[str, Any] = {
+        "id": name,
+        "object": "model",
+        "created": int(state.started),
+        "owned_by": "bayling-local",
+    }
     facts = state.model_facts(name)
     if facts is not None:
         entry["bayling_local"] = facts

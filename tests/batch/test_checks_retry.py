@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 
 import pytest
+from sample_texts import FRENCH, SOURCE
 from tui.fakes import FakeEngine  # tests/ is on sys.path (rootdir conftest): the fake every tier shares
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
@@ -20,14 +21,6 @@ from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.job import TranslateJob, check_notices, run_translate
 from bayling_local.translation.translator import SegmentResult, Translator
 
-SOURCE = (
-    "The committee met on Tuesday to discuss the new budget, which includes more money for schools "
-    "and hospitals in the northern region."
-)
-FRENCH = (
-    "Le comité s'est réuni mardi pour discuter du nouveau budget, qui prévoit davantage d'argent pour "
-    "les écoles et les hôpitaux de la région du nord."
-)
 Answer = Callable[[str, Request], str]
 
 

@@ -6,6 +6,7 @@ import json
 from importlib import resources
 
 import pytest
+from sample_texts import FRENCH, SOURCE
 
 from bayling_local.fewshot import EXAMPLES
 from bayling_local.languages import ALL_LANGUAGES, Language, resolve_language
@@ -20,14 +21,6 @@ from bayling_local.translation.checks import (
 
 ENG, FRA, ZHO = (resolve_language(code) for code in ("eng_Latn", "fra_Latn", "zho_Hans"))
 EXAMPLE_SET = frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
-SOURCE = (
-    "The committee met on Tuesday to discuss the new budget, which includes more money for schools "
-    "and hospitals in the northern region."
-)
-FRENCH = (
-    "Le comité s'est réuni mardi pour discuter du nouveau budget, qui prévoit davantage d'argent pour "
-    "les écoles et les hôpitaux de la région du nord."
-)
 
 
 def problem(
