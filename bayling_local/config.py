@@ -24,6 +24,7 @@ CTX_RANGE = (256, 1_048_576)
 TEMPERATURE_RANGE = (0.0, 5.0)
 MAX_TOKENS_RANGE = (1, 1_000_000)
 MAX_RETRIES_RANGE = (0, 10)
+CONTEXT_RANGE = (0, 8)
 
 
 @dataclass
@@ -66,6 +67,9 @@ class GenerationConfig:
     max_retries: int = 2
     """Extra attempts for a translated piece that fails an output check (echo, low coverage, wrong script,
     commentary); 0 checks and reports without retrying."""
+    context: int = 0
+    """Earlier segments of the same text (source and translation) shown to the model with each one, so terms
+    and pronouns stay consistent; each segment then waits for the one before it (no batching within a text)."""
 
 
 @dataclass
@@ -96,6 +100,7 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("generation", "top_k"): (0, None),
     ("generation", "repeat_penalty"): (0.0, None),
     ("generation", "max_retries"): MAX_RETRIES_RANGE,
+    ("generation", "context"): CONTEXT_RANGE,
     ("remote", "parallel"): (1, 256),
     ("remote", "timeout"): (1.0, None),
 }
@@ -207,6 +212,7 @@ def resolve_run_settings(
     temperature: float | None = None,
     max_tokens: int | None = None,
     max_retries: int | None = None,
+    context: int | None = None,
 ) -> tuple[RuntimeConfig, GenerationConfig]:
     """The runtime and generation settings of a command that loads a model, from its flags and the file."""
     runtime = resolve(
@@ -223,7 +229,7 @@ def resolve_run_settings(
     )
     generation = resolve(
         GenerationConfig,
-        dict(temperature=temperature, max_tokens=max_tokens, max_retries=max_retries),
+        dict(temperature=temperature, max_tokens=max_tokens, max_retries=max_retries, context=context),
         "generation",
     )
     return runtime, generation

@@ -68,3 +68,10 @@ class TrainingError(BaylingError):
 
 class RemoteServerError(BaylingError):
     """An OpenAI-compatible server (`translate --server`) cannot be reached, refuses the key, or fails."""
+
+
+class DocumentError(InputError):
+    """A document cannot be read as its format (broken HTML, a bad subtitle timestamp, a DOCX that is not a
+    zip) or its format is not known; the message names the file, the place and what is wrong."""
+
+    exit_code = 2

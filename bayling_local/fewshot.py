@@ -6,6 +6,8 @@ pair whose languages lack examples falls back to a plain instruction line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # FLORES code -> the same two sentences in that language.
 EXAMPLES: dict[str, tuple[str, str]] = {
     "eng_Latn": ("I would like a cup of coffee, please.", "The library opens at nine in the morning."),
@@ -43,17 +45,18 @@ def translation_prompt(
     source_code: str | None,
     source_label: str | None,
     strict: bool = False,
+    earlier: Sequence[tuple[str, str]] = (),
 ) -> str:
     """A few-shot completion prompt that ends where the translation should begin (`strict`: the header also
-    says to translate all of it, for the retry after a failed check)."""
+    says to translate all of it, for the retry after a failed check). `earlier`: the text's own segments
+    before this one with their translations, as the last examples (closest to the line asked for)."""
     source_label = source_label or "Original"
     examples_source = EXAMPLES.get(source_code or "eng_Latn", EXAMPLES["eng_Latn"])
     examples_target = EXAMPLES.get(target_code)
     lines: list[str] = []
-    if source_code in EXAMPLES or source_code is None:
-        pairs = zip(examples_source, examples_target, strict=True) if examples_target else ()
-    else:
-        pairs = ()
+    pairs: list[tuple[str, str]] = []
+    if (source_code in EXAMPLES or source_code is None) and examples_target:
+        pairs = list(zip(examples_source, examples_target, strict=True))
     header = (
         f"Translate from {source_label} to {target_label}."
         if source_code
@@ -62,7 +65,7 @@ def translation_prompt(
     if strict:
         header += f" Translate every word of the {source_label} line into {target_label}; never copy it."
     lines.append(header)
-    for example_source, example_target in pairs:
+    for example_source, example_target in [*pairs, *earlier]:
         lines.append(f"{source_label}: {example_source}")
         lines.append(f"{target_label}: {example_target}")
     lines.append(f"{source_label}: {text}")

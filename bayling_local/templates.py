@@ -210,10 +210,15 @@ def gguf_format(template: str, bos_token: str = "", eos_token: str = "") -> Prom
     return PromptFormat("gguf", render)
 
 
-def translation_message(text: str, target_name: str, strict: bool = False) -> str:
-    """BayLing's own translation instruction (`strict`: the spelled-out one a retry uses)."""
+MARKERS_NOTE = " Keep every tag such as <m1>, </m1> and <m2/> exactly as it is, around the same words."
+
+
+def translation_message(text: str, target_name: str, strict: bool = False, marked: bool = False) -> str:
+    """BayLing's own translation instruction (`strict`: the spelled-out one a retry uses; `marked`: the text
+    holds protected markers, and the instruction says to keep them)."""
     instruction = STRICT_TRANSLATION_INSTRUCTION if strict else TRANSLATION_INSTRUCTION
-    return instruction.format(target=target_name, text=text)
+    message = instruction.format(target=target_name, text=text)
+    return message + MARKERS_NOTE if marked else message
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,17 @@ def max_retries_option() -> Callable[[F], F]:
     )
 
 
+def context_option() -> Callable[[F], F]:
+    from ..config import CONTEXT_RANGE
+
+    return click.option(
+        "--context",
+        type=click.IntRange(*CONTEXT_RANGE),
+        help="Show the model the N segments before each one (source and translation) for consistent terms; "
+        "segments then go one at a time (default 0).",
+    )
+
+
 def api_key_options(help: str) -> Callable[[F], F]:
     """`--api-key` and `--api-key-file`, for the server and for its clients alike."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,6 +12,7 @@ from ..errors import UsageError
 from ..languages import ambiguity_notice, resolve_language
 from .options import (
     api_key_options,
+    context_option,
     hardware_options,
     max_retries_option,
     max_tokens_option,
@@ -29,8 +31,12 @@ from .options import (
     "--input",
     "input_file",
     type=click.Path(path_type=Path),
-    help="Plain-text file, one segment a line.",
+    help="File to translate (.txt, .md, .html, .srt, .vtt, .docx), or a folder of them (with -o DIR).",
 )
+@click.option("--format", "doc_format", help="Read -i as this format: text, markdown, html, srt, vtt, docx.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write a JSON record per segment here.")
+@click.option("--copy-other", is_flag=True, help="Folder runs: copy files of other types to the output.")
+@click.option("--overwrite", is_flag=True, help="Folder runs: replace output files that exist.")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout."
 )
@@ -52,6 +58,7 @@ from .options import (
 @temperature_option()
 @max_tokens_option()
 @max_retries_option()
+@context_option()
 @hardware_options()
 @click.option(
     "--parallel",
@@ -71,6 +78,10 @@ def translate_command(
     target: str,
     source: str | None,
     input_file: Path | None,
+    doc_format: str | None,
+    report: Path | None,
+    copy_other: bool,
+    overwrite: bool,
     output: Path | None,
     in_place: bool,
     resume: bool,
@@ -80,6 +91,7 @@ def translate_command(
     temperature: float | None,
     max_tokens: int | None,
     max_retries: int | None,
+    context: int | None,
     threads: int | None,
     n_gpu_layers: int | None,
     ctx: int | None,
@@ -89,38 +101,65 @@ def translate_command(
     api_key_file: Path | None,
     verbose: bool,
 ) -> None:
-    """Translate TEXT, stdin or a file (-i) into the --to language, one output line per input line.
+    """Translate TEXT, stdin or a file (-i) into the --to language: plain text line by line, documents
+    (Markdown, HTML, SRT, WebVTT, DOCX) keeping their structure, folders file by file.
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
     """
     from ..config import resolve_remote_settings
-    from ..translation.job import TranslateJob, check_writable, plan_output, read_segments, run_translate
+    from ..documents.formats import is_document_run
+    from ..translation.job import check_writable, plan_output
 
-    output, backup = plan_output(input_file, output, in_place)
+    documents = is_document_run(input_file, doc_format)
+    if documents and (in_place or resume):
+        raise UsageError("--in-place and --resume are for plain text; give documents an -o path")
+    if not documents and (report is not None or copy_other or overwrite):
+        raise UsageError(
+            "--report, --copy-other and --overwrite are for documents and folders (-i FILE.md, -i DIR)"
+        )
+    if documents and input_file is not None and input_file.is_dir():
+        backup = None
+    else:
+        output, backup = plan_output(input_file, output, in_place)
+        if output is not None:
+            check_writable(output)
     if resume and output is None:
         raise UsageError("--resume continues an interrupted -o run: give the same -i and -o as that run")
-    if output is not None:
-        check_writable(output)
     runtime, generation = settings_from_flags()
     for named in (target, source):
         notice = ambiguity_notice(named) if named else None
         if notice:
             click.echo(notice, err=True)
-    job = TranslateJob(
-        lines=read_segments(text, input_file),
+    shared = dict(
         target=resolve_language(target),
         source=resolve_language(source) if source else None,
         runtime=runtime,
         generation=generation,
         output=output,
         as_json=as_json,
-        stream=sys.stdout.isatty(),
         parallel=parallel,
         notify=lambda line: click.echo(line, err=True),
-        backup=backup,
-        resume=resume,
         remote=resolve_remote_settings(server),
         api_key=read_api_key(api_key, api_key_file),
+    )
+    if documents:
+        assert input_file is not None
+        _run_documents(input_file, doc_format, report, copy_other, overwrite, shared)
+    else:
+        _run_lines(text, input_file, backup, resume, shared)
+
+
+def _run_lines(
+    text: str | None, input_file: Path | None, backup: Path | None, resume: bool, shared: dict[str, Any]
+) -> None:
+    from ..translation.job import TranslateJob, read_segments, run_translate
+
+    job = TranslateJob(
+        lines=read_segments(text, input_file),
+        stream=sys.stdout.isatty(),
+        backup=backup,
+        resume=resume,
+        **shared,
     )
 
     def emit(chunk: str) -> None:
@@ -128,3 +167,29 @@ def translate_command(
         sys.stdout.flush()  # line by line into a pipe too: an interrupted run keeps what it printed
 
     run_translate(job, emit)
+
+
+def _run_documents(
+    input_file: Path,
+    doc_format: str | None,
+    report: Path | None,
+    copy_other: bool,
+    overwrite: bool,
+    shared: dict[str, Any],
+) -> None:
+    from ..documents.job import DocumentJob, run_document_job
+
+    job = DocumentJob(
+        input=input_file,
+        format=doc_format,
+        report=report,
+        copy_other=copy_other,
+        overwrite=overwrite,
+        **shared,
+    )
+
+    def emit_bytes(data: bytes) -> None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+    run_document_job(job, lambda text: click.echo(text, nl=False), emit_bytes)

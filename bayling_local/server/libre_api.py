@@ -1,6 +1,9 @@
 """LibreTranslate-compatible routes: `POST /translate`, `POST /detect`, `GET /languages`,
 `GET /frontend/settings`.
 
+`format=html` translates HTML fragments as `translate -i page.html` does: text and `alt`/`title`/... attributes,
+tags kept through protected markers, `script`/`code`/`translate="no"` left alone.
+
 LibreTranslate names languages by ISO 639-1 codes (`zt` for Traditional Chinese); those are answered with,
 and FLORES codes, ISO 639-3 codes and names are accepted too. Texts go through the same translation core as
 `bayling-local translate` (sentence splitting, output checks and retries), batched with every other client.
@@ -19,6 +22,7 @@ from fastapi import APIRouter, Request
 from ..detect import MIN_CONFIDENCE, detect_language, document_language
 from ..errors import UsageError
 from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
+from ..translation.markers import strip_markers
 from .security import ApiKeyError, keys_match
 from .state import ServerState
 
@@ -77,15 +81,19 @@ async def translate(request: Request) -> dict[str, Any]:
     fields = await params(request)
     check_key(state, fields, request)
     texts, single = _texts(fields.get("q"))
-    if str(fields.get("format") or "text") != "text":
-        raise UsageError("only format=text is supported for now; send the text without markup")
+    kind = str(fields.get("format") or "text").lower()
+    if kind not in ("text", "html"):
+        raise UsageError(f"format must be text or html, not {kind!r}")
     if not fields.get("target"):
         raise UsageError("target is required (a language code such as fr)")
     target = from_libre(str(fields["target"]))
     source_code = str(fields.get("source") or "auto")
     source = None if source_code.strip().lower() == "auto" else from_libre(source_code)
-    results = await _translate(state, texts, source, target)
-    translated = ["\n".join(r.translation for r in group) for group in results]
+    if kind == "html":
+        translated, results = await _translate_html(state, texts, source, target)
+    else:
+        results = await _translate(state, texts, source, target)
+        translated = ["\n".join(r.translation for r in group) for group in results]
     answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
     if source is None:
         detected = [_detected(group) for group in results]
@@ -164,7 +172,7 @@ async def _translate(
 
         def run() -> list[Any]:
             if source is None:  # a short line among others takes their language
-                translator.fallback = document_language(flat)
+                translator.fallback = document_language([strip_markers(line) for line in flat])
             return translate_segments(translator, flat, cancel=cancel, progress=False)
 
         try:
@@ -182,6 +190,30 @@ async def _translate(
         grouped.append(results[start : start + len(group)])
         start += len(group)
     return grouped
+
+
+async def _translate_html(
+    state: ServerState, texts: list[str], source: Language | None, target: Language
+) -> tuple[list[str], list[list[Any]]]:
+    """HTML fragments: their text and attributes translated, tags kept (`documents.html`), every segment of
+    every fragment through the core in one call."""
+    from ..documents.html import HtmlDocument
+    from ..errors import DocumentError
+
+    try:
+        documents = [HtmlDocument(None, text) if text.strip() else None for text in texts]
+    except DocumentError as exc:
+        raise UsageError(str(exc).replace("the input: ", "q: ", 1)) from exc
+    wanted = [(i, d) for i, d in enumerate(documents) if d is not None and d.segments]
+    groups = await _translate(
+        state, ["\n".join(s.text for s in d.segments) for _i, d in wanted], source, target
+    )
+    translated = list(texts)
+    results: list[list[Any]] = [[] for _ in texts]
+    for (index, document), group in zip(wanted, groups, strict=True):
+        translated[index] = document.render([r.translation for r in group], target).decode("utf-8")
+        results[index] = group
+    return translated, results
 
 
 def _detected(results: list[Any]) -> dict[str, Any]:

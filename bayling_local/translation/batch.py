@@ -85,7 +85,8 @@ def translate_segments(
     cancel = cancel or threading.Event()
     planner = _Planner(translator, cancel)
     settler = PieceSettler(translator, cancel)
-    window = max(1, _WINDOW_PER_SLOT * translator.engine.slots)
+    # With context each segment's prompt holds the translations before it: one segment at a time.
+    window = 1 if translator.generation.context else max(1, _WINDOW_PER_SLOT * translator.engine.slots)
     # Streamed text and a progress bar would tear each other on a terminal: streaming shows progress already.
     bar = _progress_bar(sum(1 for line in lines if line.strip()), progress if on_piece is None else False)
     release = _around_bar(on_result, bar)
@@ -106,6 +107,7 @@ def translate_segments(
             segment = pending.popleft()
             _collect(segment, settler, on_piece, drafts)
             results.append(segment.result)
+            translator.remember(segment.result)
             if segment.handles and bar is not None:
                 bar.update(1)
             if release is not None:
@@ -137,6 +139,7 @@ def _collect(segment: _Pending, settler: PieceSettler, on_piece: PieceCallback |
         result.truncated |= settled.truncated
         result.seconds = max(result.seconds, settled.seconds)
         result.retries += settled.retries
+        result.fallback = result.fallback or settled.fallback
         if severity(settled.problem) > severity(result.check):
             result.check = settled.problem
         trailing = spacing_after(chunk, position == last)

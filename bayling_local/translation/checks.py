@@ -5,6 +5,8 @@ Each check looks at one candidate translation of one piece and names what is wro
 (document markers, glossary terms, placeholders) join `DEFAULT_CHECKS` rather than adding retry loops of their
 own. Problems, from the most to the least harmful when kept:
 
+- `markers`: a protected marker of a document's inline markup was lost, repeated or misnested
+  (`translation.markers`); such an attempt cannot be put back into the document at all.
 - `empty`: nothing came back for a source with letters in it.
 - `prompt-example`: one of the few-shot prompt's own example sentences came back (a base model's habit).
 - `echo`: the source came back untranslated.
@@ -26,8 +28,19 @@ from importlib import resources
 
 from ..detect import count_scripts
 from ..languages import Language
+from .markers import check_markers as _markers_problem
+from .markers import strip_markers
 
-SEVERITY = ("empty", "prompt-example", "echo", "wrong-script", "low-coverage", "too-long", "commentary")
+SEVERITY = (
+    "markers",
+    "empty",
+    "prompt-example",
+    "echo",
+    "wrong-script",
+    "low-coverage",
+    "too-long",
+    "commentary",
+)
 """Problem names, the worst first: the best attempt is the one with the mildest problem."""
 
 # Machine translation strays further from the reference length than people do: room on top of the band.
@@ -72,10 +85,16 @@ def check_empty(item: Candidate) -> str | None:
 
 
 def check_prompt_example(item: Candidate) -> str | None:
-    said = normalized(item.output)
-    if said and said in item.examples and normalized(item.source) not in item.examples:
+    """One of the prompt's example sentences came back: alone, or inside the answer (markers aside)."""
+    said, source = normalized(strip_markers(item.output)), normalized(strip_markers(item.source))
+    if not said or source in item.examples:
+        return None
+    if said in item.examples:
         return "prompt-example"
-    return None
+    inside = any(
+        len(example) >= 16 and example in said and example not in source for example in item.examples
+    )
+    return "prompt-example" if inside else None
 
 
 def check_echo(item: Candidate) -> str | None:
@@ -117,7 +136,12 @@ def check_commentary(item: Candidate) -> str | None:
     return None
 
 
+def check_markers(item: Candidate) -> str | None:
+    return _markers_problem(item.source, item.output)
+
+
 DEFAULT_CHECKS: tuple[Check, ...] = (
+    check_markers,
     check_empty,
     check_prompt_example,
     check_echo,

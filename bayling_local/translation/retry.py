@@ -1,6 +1,7 @@
 """Check and retry one piece: the first attempt is judged by `translation.checks`; a failing one is tried
 again (split into sentences, then a stricter prompt, then that prompt sampled) within `max_retries`, and the
-best attempt is kept with the problem it still has.
+best attempt is kept with the problem it still has. A piece whose protected markers still do not come back
+whole is then translated run by run between its markers (`fallback = "markers"`): a document is never broken.
 
 Retries go to the scheduler ahead of the segments submitted in advance (`priority`), so the piece holding
 back the ordered output is not queued behind them.
@@ -17,6 +18,7 @@ from ..languages import Language
 from ..llama.requests import GenerationResult, Handle, Request
 from ..segment import split_sentences
 from .checks import Candidate, clean, first_problem, severity
+from .markers import strip_markers, unmarked_runs
 from .pieces import chunk_request
 from .translator import Translator, one_line, spacing_after
 
@@ -46,6 +48,8 @@ class Settled:
     seconds: float = 0.0
     truncated: bool = False
     cancelled: bool = False
+    fallback: str | None = None
+    """`markers` when the piece had to be translated between its markers."""
 
 
 class PieceSettler:
@@ -64,9 +68,14 @@ class PieceSettler:
         for plan in self._plans(chunk)[: self.translator.generation.max_retries]:
             if attempts[-1].problem is None or self.cancel.is_set() or settled.cancelled:
                 break
+            if settled.retries and all(attempt.problem == "markers" for attempt in attempts):
+                break  # a model that lost the markers twice loses them again: go between them (below)
             settled.retries += 1
             attempts.append(self._retry(plan, chunk, source, index, settled))
         best = min(enumerate(attempts), key=lambda item: _rank(item[1], item[0]))[1]
+        if best.problem == "markers" and not (self.cancel.is_set() or settled.cancelled):
+            best = self._between_markers(chunk, source, index, settled)
+            settled.fallback = "markers"
         settled.text, settled.problem, settled.truncated = best.text, best.problem, best.truncated
         return settled
 
@@ -89,6 +98,19 @@ class PieceSettler:
             seed = zlib.crc32(chunk.encode()) + self.translator.generation.seed + settled.retries
             request = _sampled(request, seed=seed & 0xFFFFFFFF)
         return self._attempt(chunk, source, self._run([request], settled))
+
+    def _between_markers(self, chunk: str, source: Language | None, index: int, settled: Settled) -> Attempt:
+        """Each run of words between markers translated on its own, the markers kept where they were."""
+        runs = unmarked_runs(chunk)
+        wanted = [i for i in range(0, len(runs), 2) if any(char.isalpha() for char in runs[i])]
+        results = self._run([self._request(runs[i].strip(), source, index) for i in wanted], settled)
+        for i, result in zip(wanted, results, strict=True):
+            run = runs[i]
+            text = strip_markers(clean(one_line(result.text), run)) or run.strip()
+            runs[i] = run[: len(run) - len(run.lstrip())] + text + run[len(run.rstrip()) :]
+        joined = "".join(runs)
+        truncated = any(result.stop_reason == "length" for result in results)
+        return Attempt(joined.strip(), self.judge(chunk, joined, source), truncated)
 
     def _request(self, text: str, source: Language | None, index: int, strict: bool = False) -> Request:
         request = chunk_request(

@@ -18,6 +18,7 @@ from ..llama.requests import TextCallback
 from ..segment import fit_chunks, split_sentences
 from ..templates import Message, translation_message
 from .checks import DEFAULT_CHECKS, Check, normalized
+from .markers import has_markers, strip_markers
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
@@ -51,6 +52,9 @@ class SegmentResult:
     """Extra attempts the checks asked for, over all pieces."""
     source_inherited: bool = False
     """True when the segment was too short to judge and took the language of the text around it."""
+    fallback: str | None = None
+    """`markers` when a piece's protected markers did not survive its retries and it was translated between
+    them (`translation.markers`)."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,6 +72,7 @@ class SegmentResult:
             "check": self.check,
             "retries": self.retries,
             "source_inherited": self.source_inherited,
+            "fallback": self.fallback,
         }
 
 
@@ -88,6 +93,9 @@ class Translator:
     fallback: Language | None = None
     """The language of the whole text (`detect.document_language`), for a segment too short to judge on its
     own ("Hello world.", "Guten Morgen")."""
+    earlier: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
+    """The last `generation.context` segments of this text and their translations (filled by the
+    translation core as segments finish, when context is on)."""
     prefixes: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
@@ -97,7 +105,7 @@ class Translator:
             return self.source, False, None
         if not self.detect:
             return None, False, None
-        detection = detect_language(text)
+        detection = detect_language(strip_markers(text))  # a document's markers say nothing of its language
         if detection.language is not None and detection.confidence >= MIN_CONFIDENCE:
             return detection.language, True, detection.confidence
         return None, True, detection.confidence
@@ -106,6 +114,7 @@ class Translator:
         """The full prompt text (without BOS) that asks for the translation of `text` (`strict`: the
         spelled-out request a retry after a failed check uses)."""
         fmt = self.engine.format
+        earlier = self.earlier[-self.generation.context :] if self.generation.context else []
         if not fmt.is_chat:
             return translation_prompt(
                 text,
@@ -114,11 +123,30 @@ class Translator:
                 source.code if source else None,
                 language_label(source) if source else None,
                 strict,
+                earlier,
             )
-        messages = [Message("user", translation_message(text, language_label(self.target), strict))]
+        target = language_label(self.target)
+        messages = [
+            message
+            for before, after in earlier
+            for message in (Message("user", translation_message(before, target)), Message("assistant", after))
+        ]
+        messages.append(Message("user", translation_message(text, target, strict, has_markers(text))))
         if fmt.default_system is not None:
             messages.insert(0, Message("system", fmt.default_system))
         return fmt.render(messages, True)
+
+    def remember(self, result: SegmentResult) -> None:
+        """Keep a finished segment as context for the next ones (one that failed its checks would teach the
+        model its mistake, so it is left out)."""
+        if (
+            self.generation.context
+            and result.source.strip()
+            and result.check is None
+            and not result.cancelled
+        ):
+            self.earlier.append((result.source.strip(), result.translation))
+            del self.earlier[: -self.generation.context]
 
     def _stop_strings(self) -> tuple[str, ...]:
         # Completion prompts put one translation on one line: the newline ends it.

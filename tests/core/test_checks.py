@@ -115,3 +115,27 @@ def test_severity_orders_the_problems_from_none_up() -> None:
         < severity("echo")
         < severity("empty")
     )
+
+
+def test_an_example_sentence_inside_the_answer_is_a_prompt_example() -> None:
+    copied = "La police <m1>Je voudrais une tasse de café, s'il vous plaît.</m1> a dit."
+    assert problem(copied, source="Police <m1>said</m1> so.") == "prompt-example"
+    assert (
+        problem(
+            "Je voudrais une tasse de café, s'il vous plaît.", source="I would like a cup of coffee, please."
+        )
+        != "prompt-example"
+    )
+
+
+def test_lost_or_doubled_markers_are_the_worst_problem() -> None:
+    source = "Press the <m1>red</m1> button now, then wait for the light."
+    assert (
+        problem("Appuyez sur le bouton rouge maintenant, puis attendez la lumière.", source=source)
+        == "markers"
+    )
+    assert (
+        problem("Appuyez sur le bouton <m1>rouge</m1> maintenant, puis attendez la lumière.", source=source)
+        is None
+    )
+    assert severity("markers") > severity("empty")

@@ -335,3 +335,26 @@ def test_a_chunked_body_over_the_limit_is_413_too(engine: FakeEngine) -> None:
             live.url + "/v1/chat/completions", content=chunks(), headers={"content-type": "application/json"}
         )
         assert sent.status_code == 413 and "2048 bytes" in sent.json()["error"]["message"]
+
+
+def test_libretranslate_format_html_keeps_the_tags(engine: FakeEngine) -> None:
+    from documents.flip import FlipEngine
+
+    flipping = FlipEngine()
+    with running(lambda _: flipping) as live:
+        _wait_healthy(live)
+        html = '<p>Press the <b>red</b> button.</p><img src="a.png" alt="A pump"><code>x = 1</code>'
+        answer = live.post("/translate", json={"q": html, "source": "en", "target": "fr", "format": "html"})
+        assert answer.json() == {
+            "translatedText": '<p>SSERP EHT <b>DER</b> NOTTUB.</p><img src="a.png" alt="A PMUP"><code>x = 1</code>'
+        }
+        many = live.post(
+            "/translate", json={"q": ["<i>Hello</i>", ""], "source": "en", "target": "fr", "format": "html"}
+        )
+        assert many.json()["translatedText"] == ["<i>OLLEH</i>", ""]
+        broken = live.post(
+            "/translate", json={"q": "<p>a</span>", "source": "en", "target": "fr", "format": "html"}
+        )
+        assert broken.status_code == 400 and "broken HTML" in broken.json()["error"]
+        other = live.post("/translate", json={"q": "a", "source": "en", "target": "fr", "format": "pdf"})
+        assert other.status_code == 400 and "format must be text or html" in other.json()["error"]

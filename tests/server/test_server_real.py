@@ -119,7 +119,8 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(tmp_path: Path) 
         body = {
             "model": "builtin",
             "messages": [{"role": "user", "content": QUESTION}],
-            "max_tokens": 120,
+            # Short enough to finish inside the 10 s grace period even on a loaded CI machine (-n 2).
+            "max_tokens": 48,
             "stream": True,
         }
         reader = threading.Thread(target=_stream, args=(url, body, lines))

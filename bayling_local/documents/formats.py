@@ -1,0 +1,135 @@
+"""Which format a file is (from its extension, or `--format`), and reading it as a `Document`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import BaylingError, UsageError
+from ..languages import Language
+from ..textio import decode_utf8
+from ..translation.markers import MarkerTable, literal_markers_escaped
+from .model import BOM, Document, fail, usable
+
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "text": (".txt",),
+    "markdown": (".md", ".markdown"),
+    "html": (".html", ".htm"),
+    "srt": (".srt",),
+    "vtt": (".vtt",),
+    "docx": (".docx",),
+}
+"""Format names (`--format`) and the extensions that pick them."""
+
+
+def supported() -> str:
+    """The supported extensions, for messages."""
+    return ", ".join(ext for exts in EXTENSIONS.values() for ext in exts)
+
+
+def format_of(path: Path) -> str | None:
+    """The format a file's extension names, None when it names none."""
+    suffix = path.suffix.lower()
+    return next((name for name, exts in EXTENSIONS.items() if suffix in exts), None)
+
+
+def chosen_format(path: Path | None, override: str | None) -> str:
+    """`--format` if given (checked), else the extension's format; an unknown extension is refused with
+    the supported list. No file (TEXT or stdin) is plain text."""
+    if override is not None:
+        name = override.lower()
+        if name not in EXTENSIONS:
+            raise UsageError(f"unknown --format {override!r}; choose one of {', '.join(EXTENSIONS)}")
+        return name
+    if path is None:
+        return "text"
+    found = format_of(path)
+    if found is None:
+        raise UsageError(
+            f"{path}: unknown file type {path.suffix or '(no extension)'!r}; supported: {supported()} "
+            "(or give --format)"
+        )
+    return found
+
+
+def read_document(data: bytes, path: Path | None, name: str) -> Document:
+    """The document in `data`, read as format `name`; DocumentError (file, place, problem) if it is not."""
+    try:
+        document = _read(data, path, name)
+    except BaylingError:
+        raise
+    except Exception as exc:  # a parser's own failure on a file it cannot take: still one line, exit 2
+        raise fail(path, "", f"cannot be read as {name} ({type(exc).__name__}: {exc})") from exc
+    document.bom = data.startswith(BOM) and not document.binary
+    return document
+
+
+def _read(data: bytes, path: Path | None, name: str) -> Document:
+    if name == "markdown":
+        from .markdown import read_markdown
+
+        return read_markdown(data, path)
+    if name == "html":
+        from .html import read_html
+
+        return read_html(data, path)
+    if name in ("srt", "vtt"):
+        from .subtitles import read_subtitles
+
+        return read_subtitles(data, path, name)
+    if name == "docx":
+        from .wordfile import read_docx
+
+        return read_docx(data, path)
+    return PlainDocument(path, decode_utf8(data, str(path) if path else "the input"))
+
+
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte early on: not a text file, whatever its name says (DOCX is a zip and is not asked)."""
+    return b"\x00" in data[:8192]
+
+
+class PlainDocument(Document):
+    """Plain text in a folder run: one segment a line, blank lines and line endings kept."""
+
+    format = "text"
+
+    def __init__(self, path: Path | None, text: str) -> None:
+        super().__init__(path)
+        self.lines = text.splitlines(keepends=True)
+        self.places: list[int] = []
+        for number, line in enumerate(self.lines):
+            if line.strip():
+                table = MarkerTable()
+                self.add(literal_markers_escaped(line.strip(), table), f"line {number + 1}", table)
+                self.places.append(number)
+        if text and not self.segments and not text.strip():
+            raise fail(path, "", "the file holds only blank lines")
+
+    def render(self, translations: Sequence[str], target: Language) -> bytes:
+        lines = list(self.lines)
+        for segment, place, translation in zip(self.segments, self.places, translations, strict=True):
+            line = lines[place]
+            text = _unescaped(usable(segment, translation).text, segment.table)
+            body = line.rstrip("\r\n")
+            lead = body[: len(body) - len(body.lstrip())]
+            lines[place] = lead + text + line[len(body) :]
+        return "".join(lines).encode("utf-8")
+
+
+def _unescaped(text: str, table: MarkerTable) -> str:
+    from ..translation.markers import MARKER
+
+    return MARKER.sub(lambda match: str(table.kept.get(int(match.group(2)), match.group(0))), text)
+
+
+def is_document_run(input_file: Path | None, override: str | None) -> bool:
+    """Whether `translate` goes through the document path: a folder, or a file of a format other than plain
+    text (plain text keeps the line mode, with its streaming, --resume and --in-place)."""
+    if input_file is None:
+        if override is not None and override.lower() != "text":
+            raise UsageError("--format reads a document from -i FILE; give the file with -i")
+        return False
+    if input_file.is_dir():
+        return True
+    return chosen_format(input_file, override) != "text"

@@ -1,0 +1,100 @@
+"""What every document format provides: its segments (one line of text each, inline markup as protected
+markers) and a way to write the document back with their translations."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DocumentError
+from ..languages import Language
+from ..translation.markers import MarkerTable, markers_intact
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Segment:
+    """One piece of a document that is translated on its own."""
+
+    text: str
+    """One line, no leading or trailing blanks, inline markup as markers (`translation.markers`)."""
+    location: str
+    """Where it is, as a user would look for it: `line 12`, `cue 4`, `paragraph 3`, `<img alt> line 7`."""
+    table: MarkerTable = field(default_factory=MarkerTable, repr=False)
+    """What this segment's markers stand for."""
+
+
+@dataclass
+class Restored:
+    """A segment's translation as the document will hold it."""
+
+    text: str
+    kept_source: bool = False
+    """True when the translation could not be used (markers broken, e.g. after a cancel) and the source
+    text stays in its place instead."""
+
+
+class Document(ABC):
+    """A parsed document. `segments` is filled by the format's reader."""
+
+    format: str = ""
+    binary: bool = False
+    """Written as bytes that cannot go to a terminal (DOCX)."""
+    bom: bool = False
+    """The input began with a UTF-8 byte-order mark: the output does too."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.segments: list[Segment] = []
+
+    def add(self, text: str, location: str, table: MarkerTable | None = None) -> Segment:
+        segment = Segment(text, location, table or MarkerTable())
+        self.segments.append(segment)
+        return segment
+
+    @abstractmethod
+    def render(self, translations: Sequence[str], target: Language) -> bytes:
+        """The document with segment i's text replaced by `translations[i]` (marker strings), as bytes."""
+
+    def output(self, translations: Sequence[str], target: Language) -> bytes:
+        """`render`, with the byte-order mark the input began with (decoding took it off)."""
+        data = self.render(translations, target)
+        return BOM + data if self.bom and not data.startswith(BOM) else data
+
+    def name(self) -> str:
+        return str(self.path) if self.path is not None else "the input"
+
+
+def usable(segment: Segment, translation: str) -> Restored:
+    """The translation when its markers are whole, else the source (never a broken document)."""
+    if translation.strip() and markers_intact(segment.text, translation):
+        return Restored(translation.strip())
+    return Restored(segment.text, kept_source=bool(segment.text))
+
+
+def fail(document: Path | None, place: str, problem: str) -> DocumentError:
+    """The one-line error for a document that cannot be read: file, place, what is wrong."""
+    where = f"{document}" if document is not None else "the input"
+    return DocumentError(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
+
+
+SPACE = " \t\n\r\f"
+"""The white space markup collapses (not U+00A0: a no-break space is kept as written)."""
+_SPACES = re.compile(f"[{SPACE}]+")
+
+
+def collapse(text: str) -> str:
+    """White space runs as single spaces, none at the ends: how a reader sees text."""
+    return _SPACES.sub(" ", text).strip(SPACE)
+
+
+def language_tag(language: Language) -> str:
+    """The BCP 47 tag documents carry (`fr`, `zh-Hant`, `ary`): ISO 639-1 when there is one."""
+    base = language.iso1 or language.iso3
+    if language.code in ("zho_Hant", "zho_Hans"):
+        return f"zh-{language.script}"
+    return base

@@ -1,0 +1,60 @@
+"""What a document run tells the user: per-segment records (`--report`, `--json`) and the summary lines."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .folder import FolderPlan
+    from .job import FileOutcome
+
+
+def records_of(outcome: FileOutcome) -> list[dict[str, Any]]:
+    """One record per translated segment: file, format, location, then the translation core's fields."""
+    records = []
+    for location, result in zip(outcome.locations, outcome.results, strict=False):
+        record: dict[str, Any] = {"file": str(outcome.source), "format": outcome.format, "location": location}
+        record.update(result.as_json())
+        records.append(record)
+    return records
+
+
+def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | None) -> list[str]:
+    """Per file (in a folder run) what became of it, then the checks and fallbacks over all segments."""
+    lines: list[str] = []
+    if folder:
+        for outcome in outcomes:
+            where = (
+                f" -> {outcome.output}" if outcome.output is not None and outcome.status != "skipped" else ""
+            )
+            detail = f" ({outcome.detail})" if outcome.detail else ""
+            lines.append(f"{outcome.status}: {outcome.source}{where}{detail}")
+        counts = Counter(outcome.status for outcome in outcomes)
+        order = ("translated", "copied", "skipped", "failed")
+        lines.append("Files: " + ", ".join(f"{counts[s]} {s}" for s in order if counts[s]) + ".")
+    results = [result for outcome in outcomes for result in outcome.results]
+    marked = sum(1 for result in results if result.fallback == "markers")
+    retried = sum(1 for result in results if result.retries)
+    failing = [
+        f"{outcome.source.name} {location} ({result.check})"
+        for outcome in outcomes
+        for location, result in zip(outcome.locations, outcome.results, strict=False)
+        if result.check
+    ]
+    kept = sum(outcome.kept_source for outcome in outcomes)
+    if retried or failing or marked:
+        lines.append(
+            f"Checks: {retried} of {len(results)} segment(s) retried, {marked} translated between their markers "
+            f"(the model did not keep the inline markup), {len(failing)} still failing."
+        )
+    if failing:
+        more = f" and {len(failing) - 10} more" if len(failing) > 10 else ""
+        lines.append(
+            f"Warning: still failing the output checks: {', '.join(failing[:10])}{more} (see --report)."
+        )
+    if kept:
+        lines.append(
+            f"Warning: {kept} segment(s) kept in the source language (their translation was unusable)."
+        )
+    return lines
