@@ -318,3 +318,10 @@ def search_languages(filter: str | None = None) -> list[Language]:
 def language_label(lang: Language) -> str:
     """The English name to use in a prompt, e.g. "French", "Chinese", "Traditional Chinese"."""
     return PROMPT_NAMES.get(lang.code, lang.name)
+
+
+def bcp47(language: Language) -> str:
+    """The BCP 47 tag files carry for a language (`fr`, `zh-Hant`, `ary`): ISO 639-1 when there is one."""
+    if language.code in ("zho_Hant", "zho_Hans"):
+        return f"zh-{language.script}"
+    return language.iso1 or language.iso3

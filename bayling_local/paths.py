@@ -41,6 +41,11 @@ def chats_db() -> Path:
     return home() / "chats.sqlite3"
 
 
+def memory_db() -> Path:
+    """SQLite database of the translation memory (`translation.memory`)."""
+    return home() / "memory.sqlite3"
+
+
 def cache_dir() -> Path:
     """Scratch space for downloads and conversions in progress."""
     return home() / "cache"

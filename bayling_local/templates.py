@@ -213,12 +213,23 @@ def gguf_format(template: str, bos_token: str = "", eos_token: str = "") -> Prom
 MARKERS_NOTE = " Keep every tag such as <m1>, </m1> and <m2/> exactly as it is, around the same words."
 
 
-def translation_message(text: str, target_name: str, strict: bool = False, marked: bool = False) -> str:
+CONSTRAINT_INSTRUCTION = "Make sure to include these words: {terms}"
+"""BayLing's own form for lexically constrained translation (its `scripts/constrained_translate.py`)."""
+
+
+def translation_message(
+    text: str, target_name: str, strict: bool = False, marked: bool = False, terms: Sequence[str] = ()
+) -> str:
     """BayLing's own translation instruction (`strict`: the spelled-out one a retry uses; `marked`: the text
-    holds protected markers, and the instruction says to keep them)."""
+    holds protected markers, and the instruction says to keep them; `terms`: target words the translation
+    must contain, in BayLing's constrained-translation form)."""
     instruction = STRICT_TRANSLATION_INSTRUCTION if strict else TRANSLATION_INSTRUCTION
     message = instruction.format(target=target_name, text=text)
-    return message + MARKERS_NOTE if marked else message
+    if marked:
+        message += MARKERS_NOTE
+    if terms:
+        message += "\n" + CONSTRAINT_INSTRUCTION.format(terms=", ".join(dict.fromkeys(terms)))
+    return message
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "pull": ("bayling_local.cli.pull", "pull_command", "Download a model from Hugging Face and install it."),
     "detect": ("bayling_local.cli.detect", "detect_command", "Say which language each line of a text is in."),
+    "memory": (
+        "bayling_local.cli.memory",
+        "memory_group",
+        "The translation memory: stats, clear, export, import (TMX).",
+    ),
     "models": ("bayling_local.cli.models", "models_command", "List the installed models."),
     "show": ("bayling_local.cli.show", "show_command", "Show a model's GGUF metadata."),
     "rm": ("bayling_local.cli.rm", "rm_command", "Remove installed models."),

@@ -38,6 +38,22 @@ from .options import (
 @click.option("--copy-other", is_flag=True, help="Folder runs: copy files of other types to the output.")
 @click.option("--overwrite", is_flag=True, help="Folder runs: replace output files that exist.")
 @click.option(
+    "--glossary",
+    "glossaries",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Terms to use: TSV/CSV with a header of languages (en, fr, ...), or TBX. Repeatable.",
+)
+@click.option("--no-memory", is_flag=True, help="Neither take from nor add to the translation memory.")
+@click.option("--keep", "keep", multiple=True, help="A name to keep unchanged (brand, product). Repeatable.")
+@click.option(
+    "--keep-file",
+    "keep_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file of names to keep unchanged, one a line.",
+)
+@click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout."
 )
 @click.option(
@@ -82,6 +98,10 @@ def translate_command(
     report: Path | None,
     copy_other: bool,
     overwrite: bool,
+    glossaries: tuple[Path, ...],
+    no_memory: bool,
+    keep: tuple[str, ...],
+    keep_files: tuple[Path, ...],
     output: Path | None,
     in_place: bool,
     resume: bool,
@@ -112,7 +132,10 @@ def translate_command(
 
     documents = is_document_run(input_file, doc_format)
     if documents and (in_place or resume):
-        raise UsageError("--in-place and --resume are for plain text; give documents an -o path")
+        what = "a folder" if input_file is not None and input_file.is_dir() else "a document"
+        raise UsageError(
+            f"--in-place and --resume are for plain text, not {what}; give -o for the translation"
+        )
     if not documents and (report is not None or copy_other or overwrite):
         raise UsageError(
             "--report, --copy-other and --overwrite are for documents and folders (-i FILE.md, -i DIR)"
@@ -123,6 +146,8 @@ def translate_command(
         output, backup = plan_output(input_file, output, in_place)
         if output is not None:
             check_writable(output)
+    if report is not None:
+        check_writable(report)
     if resume and output is None:
         raise UsageError("--resume continues an interrupted -o run: give the same -i and -o as that run")
     runtime, generation = settings_from_flags()
@@ -130,9 +155,19 @@ def translate_command(
         notice = ambiguity_notice(named) if named else None
         if notice:
             click.echo(notice, err=True)
+    target_language, source_language = resolve_language(target), resolve_language(source) if source else None
+    glossary = None
+    if glossaries or keep or keep_files:
+        from ..translation.glossary import load_glossary
+
+        glossary = load_glossary(
+            list(glossaries), source_language, target_language, list(keep), list(keep_files)
+        )
     shared = dict(
-        target=resolve_language(target),
-        source=resolve_language(source) if source else None,
+        target=target_language,
+        source=source_language,
+        glossary=glossary,
+        memory=not no_memory,
         runtime=runtime,
         generation=generation,
         output=output,

@@ -46,7 +46,7 @@ def plan_folder(root: Path, output: Path, copy_other: bool, overwrite: bool) -> 
             plan.done.append(FileOutcome(source, target, "copied"))
         else:
             reason = "binary file" if looks_binary(source.read_bytes()[:8192]) else "not a known format"
-            plan.done.append(FileOutcome(source, None, "skipped", reason + " (--copy-other copies it)"))
+            plan.done.append(FileOutcome(source, None, "skipped", reason + "; --copy-other copies it"))
     return plan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import BaylingError, UsageError
+from ..errors import BaylingError, DocumentError, InputError, UsageError
 from ..languages import Language
 from ..textio import decode_utf8
 from ..translation.markers import MarkerTable, literal_markers_escaped
@@ -56,6 +56,8 @@ def read_document(data: bytes, path: Path | None, name: str) -> Document:
     """The document in `data`, read as format `name`; DocumentError (file, place, problem) if it is not."""
     try:
         document = _read(data, path, name)
+    except InputError as exc:  # not UTF-8, empty: the file is malformed for its format (exit 2)
+        raise exc if isinstance(exc, DocumentError) else DocumentError(str(exc)) from exc
     except BaylingError:
         raise
     except Exception as exc:  # a parser's own failure on a file it cannot take: still one line, exit 2

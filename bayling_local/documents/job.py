@@ -19,12 +19,14 @@ from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
 from ..errors import BaylingError, DocumentError, OutputError, UsageError
 from ..languages import Language
 from ..translation.markers import strip_markers
+from ..translation.memory import TranslationMemory, open_memory
 from .folder import FolderPlan, plan_folder
 from .formats import chosen_format, read_document
 from .model import Document, fail, usable
 
 if TYPE_CHECKING:
     from ..llama.protocol import EngineLike
+    from ..translation.glossary import Glossary
     from ..translation.translator import SegmentResult
 
 Emit = Callable[[str], None]
@@ -54,6 +56,10 @@ class DocumentJob:
     remote: RemoteConfig = field(default_factory=RemoteConfig)
     api_key: str | None = None
     notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
+    glossary: Glossary | None = None
+    """Terms the translations must use and names they must keep (`--glossary`, `--keep`)."""
+    memory: bool = True
+    """Take finished segments from the translation memory and add new ones (greedy only; `--no-memory`)."""
 
 
 @dataclass
@@ -132,6 +138,7 @@ class _Session:
         self.total = sum(len(document.segments) for document in documents)
         self.engine: EngineLike | None = None
         self.bar: Any = None
+        self.memory: TranslationMemory | None = None
 
     def __enter__(self) -> _Session:
         from ..loading import open_engine, open_remote
@@ -139,6 +146,7 @@ class _Session:
         job = self.job
         if self.total == 0 or (job.source is not None and job.source == job.target):
             return self  # nothing to translate (only code, or --from equal to --to): no model to load
+        self.memory = open_memory(job.memory, job.generation.temperature, job.notify)
         if job.remote.server:
             self.engine = open_remote(job.remote, job.runtime, job.api_key, job.parallel)
         else:
@@ -156,6 +164,8 @@ class _Session:
             self.bar.close()
         if self.engine is not None:
             self.engine.close()
+        if self.memory is not None:
+            self.memory.close()
 
     def translate(self, document: Document, outcome: FileOutcome) -> bytes:
         """The document translated: its segments through the core, then put back into the file."""
@@ -181,7 +191,10 @@ class _Session:
             translations = texts
         else:
             assert self.engine is not None
-            translator = Translator(self.engine, job.target, job.source, job.generation)
+            translator = Translator(
+                self.engine, job.target, job.source, job.generation, glossary=job.glossary
+            )
+            translator.memory = self.memory
             if job.source is None:
                 translator.fallback = document_language([strip_markers(text) for text in texts])
             bar = self.bar
@@ -196,7 +209,7 @@ class _Session:
             usable(segment, text).kept_source
             for segment, text in zip(document.segments, translations, strict=True)
         )
-        outcome.detail = f"{len(texts)} segments, {document.format}"
+        outcome.detail = f"{len(texts)} segment{'s' if len(texts) != 1 else ''}, {document.format}"
         try:
             return document.output(translations, job.target)
         except BaylingError:
@@ -241,6 +254,13 @@ def _finish(
         _write(job.report, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
     for line in summary_lines(outcomes, folder, plan):
         job.notify(line)
+    results = [result for outcome in outcomes for result in outcome.results]
+    remembered = sum(1 for result in results if result.from_memory)
+    if remembered:
+        job.notify(
+            f"Translation memory: {remembered} from memory, {len(results) - remembered} translated "
+            "(--no-memory skips it)."
+        )
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     if failed:
         raise BaylingError(f"{len(failed)} of {len(outcomes)} file(s) failed (named above)")

@@ -69,14 +69,20 @@ class MarkdownDocument(Document):
         for token in tokens:
             if token.type == "front_matter":
                 self._front_matter(token, front_matter_keys)
+        cell = 0
         for index, token in enumerate(tokens):
+            if token.type == "tr_open":
+                cell = 0
+            elif token.type in ("th_open", "td_open"):
+                cell += 1
             if token.type == "inline" and token.map is not None and _translated_block(tokens, index):
-                cell = index > 0 and tokens[index - 1].type in ("th_open", "td_open")
-                self._inline(token, self.env[HITS].get(id(token), (None, []))[1], cell)
+                in_cell = index > 0 and tokens[index - 1].type in ("th_open", "td_open")
+                self._inline(token, self.env[HITS].get(id(token), (None, []))[1], cell if in_cell else 0)
 
     # -- reading ------------------------------------------------------------------------------------------
 
-    def _inline(self, token: Any, hits: list[Any], cell: bool) -> None:
+    def _inline(self, token: Any, hits: list[Any], cell: int) -> None:
+        """One block's inline text as a segment (`cell`: its column in a table row, 0 outside tables)."""
         if not any(char.isalpha() for char in token.content):
             return
         # markdown-it gives a table cell's `\|` as `|`: in the source every pipe of a cell is escaped
@@ -90,8 +96,9 @@ class MarkdownDocument(Document):
         inline = marked(token.content, hits, parse_alt=self._alt_hits)
         if not any(char.isalpha() for char in strip_markers(inline.text)):
             return
-        self.add(inline.text, f"line {token.map[0] + 1}", inline.table)
-        self.spans.append(_Span(columns, inline, escape_pipes=cell))
+        where = f"line {token.map[0] + 1}" + (f", cell {cell}" if cell else "")
+        self.add(inline.text, where, inline.table)
+        self.spans.append(_Span(columns, inline, escape_pipes=bool(cell)))
 
     def _alt_hits(self, alt: str) -> list[Any]:
         """The inline constructs of an image's text (markdown-it parses it apart from its paragraph)."""

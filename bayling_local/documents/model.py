@@ -94,7 +94,6 @@ def collapse(text: str) -> str:
 
 def language_tag(language: Language) -> str:
     """The BCP 47 tag documents carry (`fr`, `zh-Hant`, `ary`): ISO 639-1 when there is one."""
-    base = language.iso1 or language.iso3
-    if language.code in ("zho_Hant", "zho_Hans"):
-        return f"zh-{language.script}"
-    return base
+    from ..languages import bcp47
+
+    return bcp47(language)

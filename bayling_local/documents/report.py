@@ -25,10 +25,10 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | 
     lines: list[str] = []
     if folder:
         for outcome in outcomes:
-            where = (
-                f" -> {outcome.output}" if outcome.output is not None and outcome.status != "skipped" else ""
-            )
-            detail = f" ({outcome.detail})" if outcome.detail else ""
+            shown = outcome.status in ("translated", "copied") and outcome.output is not None
+            where = f" -> {outcome.output}" if shown else ""
+            detail = outcome.detail.replace(f"{outcome.source}: ", "", 1)  # the line names the file already
+            detail = f" ({detail})" if detail else ""
             lines.append(f"{outcome.status}: {outcome.source}{where}{detail}")
         counts = Counter(outcome.status for outcome in outcomes)
         order = ("translated", "copied", "skipped", "failed")
@@ -53,6 +53,17 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | 
         lines.append(
             f"Warning: still failing the output checks: {', '.join(failing[:10])}{more} (see --report)."
         )
+    from ..translation.terms import glossary_summary
+
+    lines.extend(
+        glossary_summary(
+            [
+                (f"{outcome.source.name} {location}", result.terms)
+                for outcome in outcomes
+                for location, result in zip(outcome.locations, outcome.results, strict=False)
+            ]
+        )
+    )
     if kept:
         lines.append(
             f"Warning: {kept} segment(s) kept in the source language (their translation was unusable)."

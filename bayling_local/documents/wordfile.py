@@ -65,8 +65,7 @@ class WordDocument(Document):
         """Every paragraph with text, in document order, with where a user finds it."""
         found: list[tuple[Any, str]] = []
         for number, paragraph in enumerate(document.element.body.iter(_W + "p"), start=1):
-            in_table = any(ancestor.tag == _W + "tc" for ancestor in paragraph.iterancestors())
-            found.append((paragraph, f"{'table cell, ' if in_table else ''}paragraph {number}"))
+            found.append((paragraph, _table_place(paragraph) + f"paragraph {number}"))
         seen: set[int] = set()
         for section_number, section in enumerate(document.sections, start=1):
             for kind in ("header", "first_page_header", "even_page_header"):
@@ -96,6 +95,19 @@ class WordDocument(Document):
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
+
+
+def _table_place(paragraph: Any) -> str:
+    """`table 2, row 3, cell 1, ` for a paragraph in a table (the innermost), else nothing."""
+    cell = next((a for a in paragraph.iterancestors() if a.tag == _W + "tc"), None)
+    if cell is None:
+        return ""
+    row = cell.getparent()
+    table = row.getparent()
+    tables = [t for t in table.getroottree().iter(_W + "tbl")]
+    rows = [r for r in table if r.tag == _W + "tr"]
+    cells = [c for c in row if c.tag == _W + "tc"]
+    return f"table {tables.index(table) + 1}, row {rows.index(row) + 1}, cell {cells.index(cell) + 1}, "
 
 
 def _part_paragraphs(part: Any, label: str, seen: set[int]) -> list[tuple[Any, str]]:

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request
 
 from ..detect import MIN_CONFIDENCE, detect_language, document_language
-from ..errors import UsageError
+from ..errors import BaylingError, UsageError
 from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
 from ..translation.markers import strip_markers
 from .security import ApiKeyError, keys_match
+
+if TYPE_CHECKING:
+    from ..translation.glossary import Glossary
 from .state import ServerState
 
 router = APIRouter()
@@ -89,10 +92,11 @@ async def translate(request: Request) -> dict[str, Any]:
     target = from_libre(str(fields["target"]))
     source_code = str(fields.get("source") or "auto")
     source = None if source_code.strip().lower() == "auto" else from_libre(source_code)
+    glossary = _glossary(fields, source, target)
     if kind == "html":
-        translated, results = await _translate_html(state, texts, source, target)
+        translated, results = await _translate_html(state, texts, source, target, glossary)
     else:
-        results = await _translate(state, texts, source, target)
+        results = await _translate(state, texts, source, target, glossary)
         translated = ["\n".join(r.translation for r in group) for group in results]
     answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
     if source is None:
@@ -156,8 +160,38 @@ def _texts(q: Any) -> tuple[list[str], bool]:
     raise UsageError("q is required: a text, or a list of texts")
 
 
+def _glossary(fields: dict[str, Any], source: Language | None, target: Language) -> Glossary | None:
+    """The request's own terms (an extension of LibreTranslate's API): `glossary` as TSV/CSV text with a
+    header row of languages, or an object of source term -> target term; `keep`, names to keep unchanged
+    (a list, or one name a line)."""
+    from ..translation.glossary import Entry, Glossary, entries_from_text
+
+    given, keep = fields.get("glossary"), fields.get("keep")
+    entries: list[Entry] = []
+    if isinstance(given, dict):
+        if source is None:
+            raise UsageError("a glossary given as an object needs a source language (not auto)")
+        entries = [
+            Entry({source.code: str(k), target.code: str(v)}) for k, v in given.items() if str(k).strip()
+        ]
+    elif isinstance(given, str) and given.strip():
+        try:
+            entries = entries_from_text(given, "glossary", source, target)
+        except BaylingError as exc:
+            raise UsageError(f"glossary: {exc}") from exc
+    elif given:
+        raise UsageError("glossary must be TSV/CSV text with a header row of languages, or an object")
+    names = keep.splitlines() if isinstance(keep, str) else list(keep) if isinstance(keep, list) else []
+    entries += [Entry({"keep": str(name).strip()}, keep=True) for name in names if str(name).strip()]
+    return Glossary(entries) if entries else None
+
+
 async def _translate(
-    state: ServerState, texts: list[str], source: Language | None, target: Language
+    state: ServerState,
+    texts: list[str],
+    source: Language | None,
+    target: Language,
+    glossary: Glossary | None = None,
 ) -> list[list[Any]]:
     """Every line of every text in one call to the translation core (so they batch), regrouped per text."""
     from ..translation.batch import translate_segments
@@ -168,7 +202,7 @@ async def _translate(
     cancel = threading.Event()
     lease = await state.lease(None)
     try:
-        translator = Translator(lease.engine, target, source, state.generation)
+        translator = Translator(lease.engine, target, source, state.generation, glossary=glossary)
 
         def run() -> list[Any]:
             if source is None:  # a short line among others takes their language
@@ -193,7 +227,7 @@ async def _translate(
 
 
 async def _translate_html(
-    state: ServerState, texts: list[str], source: Language | None, target: Language
+    state: ServerState, texts: list[str], source: Language | None, target: Language, glossary: Glossary | None
 ) -> tuple[list[str], list[list[Any]]]:
     """HTML fragments: their text and attributes translated, tags kept (`documents.html`), every segment of
     every fragment through the core in one call."""
@@ -205,9 +239,8 @@ async def _translate_html(
     except DocumentError as exc:
         raise UsageError(str(exc).replace("the input: ", "q: ", 1)) from exc
     wanted = [(i, d) for i, d in enumerate(documents) if d is not None and d.segments]
-    groups = await _translate(
-        state, ["\n".join(s.text for s in d.segments) for _i, d in wanted], source, target
-    )
+    joined = ["\n".join(s.text for s in d.segments) for _i, d in wanted]
+    groups = await _translate(state, joined, source, target, glossary)
     translated = list(texts)
     results: list[list[Any]] = [[] for _ in texts]
     for (index, document), group in zip(wanted, groups, strict=True):

@@ -41,6 +41,8 @@ class _Pending:
     source: Language | None
     chunks: list[str]
     handles: list[Handle]
+    memory_key: str | None = None
+    """Where the finished segment goes in the translation memory (None: it does not)."""
 
 
 class _Planner:
@@ -55,9 +57,18 @@ class _Planner:
         result, source = translator.begin(line)
         if not line.strip():
             return _Pending(index, result, source, [], [])
+        memory = translator.memory if translator.generation.temperature == 0 else None
+        key = None
+        if memory is not None:
+            key = memory.key(translator, line, source)
+            plain = not translator.term_matches(line, source) and not translator.generation.context
+            found = memory.find(key, line, source, translator.target, plain)
+            if found is not None:
+                result.translation, result.from_memory = found, True
+                return _Pending(index, result, source, [], [], None)
         chunks = translator.chunks(line, source)
         handles = [self._submit_chunk(chunk, source, index) for chunk in chunks]
-        return _Pending(index, result, source, chunks, handles)
+        return _Pending(index, result, source, chunks, handles, key)
 
     def _submit_chunk(self, chunk: str, source: Language | None, index: int) -> Handle:
         request = chunk_request(self.translator, chunk, source, seed_offset=index, cancel=self.cancel)
@@ -108,6 +119,7 @@ def translate_segments(
             _collect(segment, settler, on_piece, drafts)
             results.append(segment.result)
             translator.remember(segment.result)
+            _keep_in_memory(translator, segment)
             if segment.handles and bar is not None:
                 bar.update(1)
             if release is not None:
@@ -122,12 +134,30 @@ def translate_segments(
     return results
 
 
+def _keep_in_memory(translator: Translator, segment: _Pending) -> None:
+    """A segment that passed every check goes into the translation memory."""
+    result = segment.result
+    if translator.memory is None or segment.memory_key is None or result.cancelled or result.check:
+        return
+    from .memory import MemoryEntry
+
+    model = translator.memory.model_identity(translator.engine)
+    entry = MemoryEntry(
+        model, result.source_language, result.target_language, result.source, result.translation
+    )
+    translator.memory.store(segment.memory_key, model, entry)
+
+
 def _collect(segment: _Pending, settler: PieceSettler, on_piece: PieceCallback | None, drafts: bool) -> None:
     """Wait for a segment's pieces in order, check (and retry) each, stream it, fill the result.
 
     Without `drafts` a piece streams only after its checks: a retry may replace it, and printed text cannot
     be taken back."""
     result = segment.result
+    if result.from_memory:
+        if on_piece is not None:
+            on_piece(segment.index, result.translation)
+        return
     outputs: list[str] = []
     last = len(segment.handles) - 1
     live = on_piece if drafts else None
@@ -140,6 +170,7 @@ def _collect(segment: _Pending, settler: PieceSettler, on_piece: PieceCallback |
         result.seconds = max(result.seconds, settled.seconds)
         result.retries += settled.retries
         result.fallback = result.fallback or settled.fallback
+        result.terms.extend(settled.terms)
         if severity(settled.problem) > severity(result.check):
             result.check = settled.problem
         trailing = spacing_after(chunk, position == last)

@@ -13,6 +13,7 @@ own. Problems, from the most to the least harmful when kept:
 - `wrong-script`: most of the new text is not in the target's script.
 - `low-coverage` / `too-long`: the length is outside what correct translations into that language have
   (bands from FLORES-200 dev references, `data/length_bands.json`; `scripts/make_length_bands.py` made it).
+- `terms`: a glossary term or kept name found in the source is missing from the translation.
 - `commentary`: words about the translation ("Here is the translation:") that cleaning could not remove.
 """
 
@@ -28,6 +29,7 @@ from importlib import resources
 
 from ..detect import count_scripts
 from ..languages import Language
+from .glossary import present
 from .markers import check_markers as _markers_problem
 from .markers import strip_markers
 
@@ -70,6 +72,8 @@ class Candidate:
     source_language: Language | None
     examples: frozenset[str] = frozenset()
     """The prompt's example sentences, normalized (`normalized`): empty for chat prompts."""
+    terms: tuple[tuple[str, bool], ...] = ()
+    """Glossary target terms the translation must hold, each with whether it must be exact (a kept name)."""
 
 
 Check = Callable[[Candidate], str | None]
@@ -127,6 +131,12 @@ def check_length(item: Candidate) -> str | None:
     return "too-long" if ratio > band[1] else None
 
 
+def check_terms(item: Candidate) -> str | None:
+    """A glossary term or kept name of the source is missing from the translation (`translation.glossary`)."""
+    missing = [term for term, exact in item.terms if not present(term, item.output, item.target, exact)]
+    return "terms" if missing else None
+
+
 def check_commentary(item: Candidate) -> str | None:
     head = item.output[:60].casefold()
     if any(marker.search(head) for marker in _COMMENTARY_MARKERS) and not any(
@@ -147,6 +157,7 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     check_echo,
     check_script,
     check_length,
+    check_terms,
     check_commentary,
 )
 

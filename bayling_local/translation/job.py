@@ -15,10 +15,13 @@ from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
 from ..errors import BaylingError, InputError, OutputError, UsageError
 from ..languages import Language
 from ..textio import checked_lines, decode_utf8, read_input_file
+from .memory import memory_notice, open_memory
+from .terms import glossary_summary
 from .translator import OneLineStream, SegmentResult
 
 if TYPE_CHECKING:
     from ..llama.protocol import EngineLike
+    from .glossary import Glossary
     from .partial import PartialNote
 
 Emit = Callable[[str], None]
@@ -49,6 +52,10 @@ class TranslateJob:
     """With `server` set, generation happens there (`--server`); prompts, checks and retries stay here."""
     api_key: str | None = None
     """The server's key (`--api-key`, `BAYLING_API_KEY`)."""
+    glossary: Glossary | None = None
+    """Terms the translation must use and names it must keep (`--glossary`, `--keep`)."""
+    memory: bool = True
+    """Take finished segments from the translation memory and add new ones (greedy only; `--no-memory`)."""
 
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
@@ -89,20 +96,26 @@ def _translate_lines(
     from .translator import Translator
 
     engine = _open_engine(job, busy=sum(1 for line in lines if line.strip()))
+    memory = open_memory(job.memory, job.generation.temperature, job.notify)
     try:
         if engine.notice:
             job.notify(engine.notice)
-        translator = Translator(engine, job.target, job.source, job.generation)
+        translator = Translator(engine, job.target, job.source, job.generation, glossary=job.glossary)
+        translator.memory = memory
         if job.source is None:
             from ..detect import document_language
 
             translator.fallback = document_language(job.lines)
         translate_segments(translator, lines, on_result=release, on_piece=on_piece)
+        for notice in memory_notice(memory, sum(1 for line in lines if line.strip())):
+            job.notify(notice)
     except (KeyboardInterrupt, BaylingError):  # a server that went away mid-run too: keep what is done
         _keep_partial(job, done, finished)
         raise
     finally:
         engine.close()
+        if memory is not None:
+            memory.close()
 
 
 def _open_engine(job: TranslateJob, busy: int) -> EngineLike:
@@ -263,6 +276,7 @@ def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: 
             f"Warning: line(s) {', '.join(cut[:20])} stopped at the token limit; raise --max-tokens to get all of it."
         )
     notices.extend(check_notices(results, first_line))
+    notices.extend(glossary_summary([(f"line {first_line + i}", r.terms) for i, r in enumerate(results)]))
     if job.source is not None:
         return notices
     inherited = [str(first_line + i) for i, r in enumerate(results) if r.source_inherited]

@@ -7,6 +7,7 @@ only in what the retry changes (a stricter prompt, sampling) and batching never 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from ..languages import Language
 from ..llama.requests import Request, common_length
@@ -25,10 +26,12 @@ def chunk_request(
     cancel: threading.Event | None = None,
     max_tokens: int | None = None,
     strict: bool = False,
+    terms: Sequence[tuple[str, str]] | None = None,
 ) -> Request:
-    """The scheduler request that translates one piece (`strict`: with the spelled-out prompt of a retry)."""
+    """The scheduler request that translates one piece (`strict`: with the spelled-out prompt of a retry;
+    `terms`: the glossary terms to name, None for all the piece holds)."""
     engine = translator.engine
-    prompt, limit, stops = translator.chunk_request(chunk, source, strict)
+    prompt, limit, stops = translator.chunk_request(chunk, source, strict, terms)
     tokens = engine.tokenize(prompt)
     return engine.request(
         tokens,

@@ -12,17 +12,21 @@ from __future__ import annotations
 import dataclasses
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..languages import Language
 from ..llama.requests import GenerationResult, Handle, Request
 from ..segment import split_sentences
 from .checks import Candidate, clean, first_problem, severity
-from .markers import strip_markers, unmarked_runs
+from .glossary import Match
+from .markers import markers_intact, strip_markers, unmarked_runs
 from .pieces import chunk_request
+from .terms import TermCheck, put_terms_back, term_records, with_term_markers
 from .translator import Translator, one_line, spacing_after
 
 RETRY_PRIORITY = 1
+# Answers that are not a translation at all: a run translated alone that comes back so keeps its words.
+_NOT_A_TRANSLATION = ("prompt-example", "empty")
 # A sampled retry explores away from the greedy answer that failed, without wandering off.
 RETRY_TEMPERATURE = 0.7
 
@@ -50,6 +54,8 @@ class Settled:
     cancelled: bool = False
     fallback: str | None = None
     """`markers` when the piece had to be translated between its markers."""
+    terms: list[dict[str, object]] = field(default_factory=list)
+    """The piece's glossary terms: found, and by which step (`translation.terms.term_records`)."""
 
 
 class PieceSettler:
@@ -64,35 +70,78 @@ class PieceSettler:
         """The best of the first attempt and the retries it needed."""
         settled = Settled("", None)
         _account(settled, first)
+        terms = self._terms(chunk, source)
         attempts = [self._attempt(chunk, source, [first])]
         for plan in self._plans(chunk)[: self.translator.generation.max_retries]:
             if attempts[-1].problem is None or self.cancel.is_set() or settled.cancelled:
                 break
             if settled.retries and all(attempt.problem == "markers" for attempt in attempts):
                 break  # a model that lost the markers twice loses them again: go between them (below)
+            if attempts[-1].problem == "terms" and any(a.problem == "terms" for a in attempts[:-1]):
+                break  # one retry naming the missing terms; then the marker step (below) puts them in
             settled.retries += 1
-            attempts.append(self._retry(plan, chunk, source, index, settled))
+            # A retry for missing terms names only those (the others came through).
+            named = (
+                terms.prompt_terms(terms.missing(attempts[-1].text))
+                if attempts[-1].problem == "terms"
+                else None
+            )
+            attempts.append(self._retry(plan, chunk, source, index, settled, named))
         best = min(enumerate(attempts), key=lambda item: _rank(item[1], item[0]))[1]
-        if best.problem == "markers" and not (self.cancel.is_set() or settled.cancelled):
+        stopped = self.cancel.is_set() or settled.cancelled
+        if best.problem == "markers" and not stopped:
             best = self._between_markers(chunk, source, index, settled)
             settled.fallback = "markers"
+        missing = terms.missing(best.text) if terms.matches and not stopped else []
+        if missing:
+            best = self._terms_by_marker(chunk, source, index, settled, missing)
+        if best.problem == "prompt-example":
+            # One of the prompt's own example sentences is no translation of anything: the piece stays as it
+            # was (still marked `prompt-example`), rather than a sentence from elsewhere in the output.
+            best = Attempt(chunk.strip(), best.problem, best.truncated)
+        settled.terms = term_records(terms, attempts[0].text, best.text, missing)
         settled.text, settled.problem, settled.truncated = best.text, best.problem, best.truncated
         return settled
 
     def judge(self, chunk: str, output: str, source: Language | None) -> str | None:
-        candidate = Candidate(chunk, output, self.translator.target, source, self.examples)
+        required = self._terms(chunk, source).required()
+        candidate = Candidate(chunk, output, self.translator.target, source, self.examples, required)
         return first_problem(candidate, self.translator.checks)
+
+    def _terms(self, chunk: str, source: Language | None) -> TermCheck:
+        return TermCheck(tuple(self.translator.term_matches(chunk, source)), self.translator.target)
+
+    def _terms_by_marker(
+        self, chunk: str, source: Language | None, index: int, settled: Settled, missing: list[Match]
+    ) -> Attempt:
+        """The glossary's last step: each missing source term becomes a marker the model keeps (or, if it
+        does not, the words between the markers are translated apart), then each marker its target term."""
+        marked, targets = with_term_markers(chunk, missing)
+        result = self._run([self._request(marked, source, index)], settled)[0]
+        text = clean(one_line(result.text), marked)
+        if not markers_intact(marked, text):
+            text = self._between_markers(marked, source, index, settled).text
+        joined = put_terms_back(text, targets)
+        return Attempt(joined.strip(), self.judge(chunk, joined, source), result.stop_reason == "length")
 
     def _plans(self, chunk: str) -> list[str]:
         plans = ["split"] if len(split_sentences(chunk.strip())) > 1 else []
         return plans + ["strict", *["sampled"] * self.translator.generation.max_retries]
 
-    def _retry(self, plan: str, chunk: str, source: Language | None, index: int, settled: Settled) -> Attempt:
+    def _retry(
+        self,
+        plan: str,
+        chunk: str,
+        source: Language | None,
+        index: int,
+        settled: Settled,
+        terms: list[tuple[str, str]] | None = None,
+    ) -> Attempt:
         if plan == "split":
             parts = split_sentences(chunk)
             requests = [self._request(part, source, index) for part in parts]
             return self._attempt(chunk, source, self._run(requests, settled), parts)
-        request = self._request(chunk, source, index, strict=True)
+        request = self._request(chunk, source, index, strict=True, terms=terms)
         if plan == "sampled":
             # Seeded by the text, not its position: the same piece gets the same retry in any batch.
             seed = zlib.crc32(chunk.encode()) + self.translator.generation.seed + settled.retries
@@ -107,14 +156,23 @@ class PieceSettler:
         for i, result in zip(wanted, results, strict=True):
             run = runs[i]
             text = strip_markers(clean(one_line(result.text), run)) or run.strip()
+            if self.judge(run.strip(), text, source) in _NOT_A_TRANSLATION:
+                text = run.strip()  # the words as they were beat a prompt's example sentence in the document
             runs[i] = run[: len(run) - len(run.lstrip())] + text + run[len(run.rstrip()) :]
         joined = "".join(runs)
         truncated = any(result.stop_reason == "length" for result in results)
         return Attempt(joined.strip(), self.judge(chunk, joined, source), truncated)
 
-    def _request(self, text: str, source: Language | None, index: int, strict: bool = False) -> Request:
+    def _request(
+        self,
+        text: str,
+        source: Language | None,
+        index: int,
+        strict: bool = False,
+        terms: list[tuple[str, str]] | None = None,
+    ) -> Request:
         request = chunk_request(
-            self.translator, text, source, seed_offset=index, cancel=self.cancel, strict=strict
+            self.translator, text, source, seed_offset=index, cancel=self.cancel, strict=strict, terms=terms
         )
         return dataclasses.replace(request, priority=RETRY_PRIORITY)
 

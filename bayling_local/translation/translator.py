@@ -7,6 +7,7 @@ context allows is split at sentence boundaries and its pieces translated togethe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..config import GenerationConfig
@@ -18,7 +19,9 @@ from ..llama.requests import TextCallback
 from ..segment import fit_chunks, split_sentences
 from ..templates import Message, translation_message
 from .checks import DEFAULT_CHECKS, Check, normalized
+from .glossary import Glossary, Match
 from .markers import has_markers, strip_markers
+from .memory import TranslationMemory
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
@@ -55,6 +58,11 @@ class SegmentResult:
     fallback: str | None = None
     """`markers` when a piece's protected markers did not survive its retries and it was translated between
     them (`translation.markers`)."""
+    from_memory: bool = False
+    """True when the translation came from the translation memory (no model call)."""
+    terms: list[dict[str, object]] = field(default_factory=list)
+    """Each glossary or keep term found in the source: `source`, `target`, `found`, and the `step` that got
+    it into the translation (`prompt`, `retry`, `marker`)."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -73,6 +81,8 @@ class SegmentResult:
             "retries": self.retries,
             "source_inherited": self.source_inherited,
             "fallback": self.fallback,
+            "terms": self.terms,
+            "from_memory": self.from_memory,
         }
 
 
@@ -96,6 +106,11 @@ class Translator:
     earlier: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
     """The last `generation.context` segments of this text and their translations (filled by the
     translation core as segments finish, when context is on)."""
+    glossary: Glossary | None = None
+    """Terms the translations must use, and names they must keep (`--glossary`, `--keep`)."""
+    memory: TranslationMemory | None = field(default=None, repr=False, compare=False)
+    """Finished segments to take instead of translating again (greedy decoding only)."""
+    term_cache: dict[tuple[str, str], list[Match]] = field(default_factory=dict, repr=False, compare=False)
     prefixes: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
@@ -110,9 +125,18 @@ class Translator:
             return detection.language, True, detection.confidence
         return None, True, detection.confidence
 
-    def prompt(self, text: str, source: Language | None, strict: bool = False) -> str:
+    def prompt(
+        self,
+        text: str,
+        source: Language | None,
+        strict: bool = False,
+        terms: Sequence[tuple[str, str]] | None = None,
+    ) -> str:
         """The full prompt text (without BOS) that asks for the translation of `text` (`strict`: the
-        spelled-out request a retry after a failed check uses)."""
+        spelled-out request a retry after a failed check uses). `terms`: (source, target) glossary terms the
+        translation must use; None: those the glossary finds in `text`."""
+        if terms is None:
+            terms = [(match.source, match.target) for match in self.term_matches(text, source)]
         fmt = self.engine.format
         earlier = self.earlier[-self.generation.context :] if self.generation.context else []
         if not fmt.is_chat:
@@ -124,6 +148,7 @@ class Translator:
                 language_label(source) if source else None,
                 strict,
                 earlier,
+                terms,
             )
         target = language_label(self.target)
         messages = [
@@ -131,10 +156,20 @@ class Translator:
             for before, after in earlier
             for message in (Message("user", translation_message(before, target)), Message("assistant", after))
         ]
-        messages.append(Message("user", translation_message(text, target, strict, has_markers(text))))
+        request = translation_message(text, target, strict, has_markers(text), [after for _, after in terms])
+        messages.append(Message("user", request))
         if fmt.default_system is not None:
             messages.insert(0, Message("system", fmt.default_system))
         return fmt.render(messages, True)
+
+    def term_matches(self, text: str, source: Language | None) -> list[Match]:
+        """The glossary and keep terms found in `text` (none without a glossary)."""
+        if not self.glossary:
+            return []
+        key = (text, source.code if source else "")
+        if key not in self.term_cache:
+            self.term_cache[key] = self.glossary.matches(text, source, self.target)
+        return self.term_cache[key]
 
     def remember(self, result: SegmentResult) -> None:
         """Keep a finished segment as context for the next ones (one that failed its checks would teach the
@@ -194,12 +229,16 @@ class Translator:
         return fit_chunks(text, self.engine.count_tokens, budget)
 
     def chunk_request(
-        self, chunk: str, source: Language | None, strict: bool = False
+        self,
+        chunk: str,
+        source: Language | None,
+        strict: bool = False,
+        terms: Sequence[tuple[str, str]] | None = None,
     ) -> tuple[str, int, tuple[str, ...]]:
         """Prompt, token limit and stop strings for one piece; the batch engine uses the same three."""
         source_tokens = self.engine.count_tokens(chunk)
         limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
-        return self.prompt(chunk.strip(), source, strict), limit, self._stop_strings()
+        return self.prompt(chunk.strip(), source, strict, terms), limit, self._stop_strings()
 
     def example_sentences(self) -> frozenset[str]:
         """The few-shot prompt's example sentences, normalized; none for a chat prompt."""

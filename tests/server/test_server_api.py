@@ -358,3 +358,30 @@ def test_libretranslate_format_html_keeps_the_tags(engine: FakeEngine) -> None:
         assert broken.status_code == 400 and "broken HTML" in broken.json()["error"]
         other = live.post("/translate", json={"q": "a", "source": "en", "target": "fr", "format": "pdf"})
         assert other.status_code == 400 and "format must be text or html" in other.json()["error"]
+
+
+def test_libretranslate_takes_a_glossary_and_names_to_keep() -> None:
+    from glossary.terms_fake import TermEngine
+
+    honouring = TermEngine("always")
+    with running(lambda _: honouring) as live:
+        _wait_healthy(live)
+        body = {
+            "q": "Start the pump.",
+            "source": "en",
+            "target": "fr",
+            "glossary": "en\tfr\npump\tpomparelle\n",
+        }
+        assert live.post("/translate", json=body).json() == {"translatedText": "TRATS EHT pomparelle."}
+        body = {
+            "q": "PumpCo pumps.",
+            "source": "en",
+            "target": "fr",
+            "glossary": {"pump": "pomparelle"},
+            "keep": ["PumpCo"],
+        }
+        assert live.post("/translate", json=body).json() == {"translatedText": "PumpCo pomparelle."}
+        bad = live.post(
+            "/translate", json={"q": "x", "source": "auto", "target": "fr", "glossary": {"a": "b"}}
+        )
+        assert bad.status_code == 400 and "needs a source language" in bad.json()["error"]

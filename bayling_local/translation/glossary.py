@@ -1,0 +1,245 @@
+"""Glossaries and do-not-translate lists: which terms a segment holds, and whether a translation kept them.
+
+A glossary is a list of concepts, each with its term in several languages (`load_glossary` reads TSV, CSV
+and TBX). In a segment, a concept's source-language term is found as a whole word in scripts written with
+spaces (Unicode word boundaries) and as a substring in scripts without them; case-insensitive unless the
+entry says `case: sensitive`; the longest match wins where matches overlap; never inside a protected marker.
+Latin-script source terms also match their plural and possessive forms (`PLURAL_ENDINGS`). A translation
+keeps a term when the target term appears in it, compared case- and Unicode-normalized, each word of six
+letters or more allowed to change its last two letters and every word to take up to four more (`pompe` ->
+`pompes`, `Pumpe` -> `Pumpen`); a kept name (`--keep`) must appear exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, UsageError
+from ..languages import Language, resolve_language
+from .markers import MARKER
+
+PLURAL_ENDINGS: dict[str, tuple[str, ...]] = {
+    "eng": ("s", "es", "'s", "’s", "s'", "s’"),
+    "fra": ("s", "x"),
+    "deu": ("e", "en", "n", "er", "s", "es", "ern"),
+    "spa": ("s", "es"),
+    "por": ("s", "es"),
+    "ita": ("i", "e"),
+    "nld": ("s", "en", "'s"),
+    "cat": ("s", "os"),
+}
+"""Endings a Latin-script source term may carry and still match, by ISO 639-3 code; other Latin-script
+languages get English's -s, -es and -'s. (English -y -> -ies is matched too: `battery` finds `batteries`.)"""
+_DEFAULT_ENDINGS = ("s", "es", "'s", "’s")
+UNSPACED_SCRIPTS = {"Hans", "Hant", "Jpan", "Thai", "Khmr", "Laoo", "Mymr", "Tibt", "Bali", "Java"}
+_SENSITIVE = {"sensitive", "yes", "true", "1", "case-sensitive", "cs"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One concept: its term in each language it has one for."""
+
+    terms: dict[str, str]
+    """FLORES code -> term."""
+    case_sensitive: bool = False
+    note: str = ""
+    keep: bool = False
+    """A do-not-translate name: the same in every language."""
+
+    def term(self, language: Language | None) -> str | None:
+        if self.keep:
+            return next(iter(self.terms.values()))
+        return self.terms.get(language.code) if language is not None else None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A glossary term found in a segment."""
+
+    start: int
+    end: int
+    source: str
+    """The term as written in the segment."""
+    target: str
+    """What the translation must hold."""
+    entry: Entry = field(compare=False)
+
+
+@dataclass
+class Glossary:
+    """Every entry of the glossary files and keep lists of one run."""
+
+    entries: list[Entry] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def matches(self, text: str, source: Language | None, target: Language) -> list[Match]:
+        """The terms of `text` that have a `target` term, longest first where they overlap, in text order."""
+        protected = [(m.start(), m.end()) for m in MARKER.finditer(text)]
+        found: list[Match] = []
+        for entry in self.entries:
+            wanted = entry.term(target)
+            if not wanted:
+                continue
+            for language_code, term in self._source_terms(entry, source, target):
+                for span in _find(term, text, language_code, entry.case_sensitive or entry.keep):
+                    if not any(start < span[1] and span[0] < end for start, end in protected):
+                        found.append(Match(span[0], span[1], text[span[0] : span[1]], wanted, entry))
+        chosen: list[Match] = []
+        for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+            if all(match.end <= other.start or other.end <= match.start for other in chosen):
+                chosen.append(match)
+        return sorted(chosen, key=lambda m: m.start)
+
+    @staticmethod
+    def _source_terms(entry: Entry, source: Language | None, target: Language) -> list[tuple[str, str]]:
+        if entry.keep:
+            return [("", next(iter(entry.terms.values())))]
+        if source is not None:
+            term = entry.terms.get(source.code)
+            return [(source.code, term)] if term else []
+        # The source language is not known: any of the entry's other languages may be the one.
+        return [(code, term) for code, term in entry.terms.items() if code != target.code]
+
+
+def present(term: str, output: str, target: Language, exact: bool = False) -> bool:
+    """Whether `output` holds `term` (see the module's rules); `exact` for a kept name."""
+    if exact:
+        return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", output) is not None or (
+            target.script in UNSPACED_SCRIPTS and term in output
+        )
+    said, wanted = _normal(MARKER.sub(" ", output)), _normal(term)
+    if target.script in UNSPACED_SCRIPTS or not wanted.strip():
+        return wanted.replace(" ", "") in said.replace(" ", "")
+    words = [re.escape(word[:-2] if len(word) >= 6 else word) + r"\w{0,4}" for word in wanted.split()]
+    return re.search(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", said) is not None
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _find(term: str, text: str, language_code: str, case_sensitive: bool) -> list[tuple[int, int]]:
+    """Spans where `term` (in the language `language_code`) occurs in `text`."""
+    flags = 0 if case_sensitive else re.IGNORECASE
+    script = language_code[4:] if language_code else ""
+    if script in UNSPACED_SCRIPTS or _unspaced(term):
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(term), text, flags)]
+    pattern = re.escape(term)
+    if script == "Latn" or not language_code and term.isascii():
+        endings = PLURAL_ENDINGS.get(language_code[:3], _DEFAULT_ENDINGS) if language_code else ()
+        options = [re.escape(ending) for ending in sorted(endings, key=len, reverse=True)]
+        if language_code.startswith("eng") and term[-1:].lower() == "y":
+            pattern = f"(?:{pattern}|{re.escape(term[:-1])}ies)"
+        if options:
+            pattern += f"(?:{'|'.join(options)})?"
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, flags)]
+
+
+def _unspaced(term: str) -> bool:
+    return any(
+        unicodedata.name(char, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "THAI")) for char in term
+    )
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+
+
+def load_glossary(
+    paths: list[Path], source: Language | None, target: Language, keep: list[str], keep_files: list[Path]
+) -> Glossary:
+    """Every entry of the glossary files and keep terms; a file that cannot be read is a one-line error."""
+    glossary = Glossary()
+    for path in paths:
+        glossary.entries.extend(_read_glossary(path, source, target))
+    names = list(keep)
+    for path in keep_files:
+        names.extend(
+            line.strip() for line in _text(path).splitlines() if line.strip() and not line.startswith("#")
+        )
+    glossary.entries.extend(Entry({"keep": name}, keep=True) for name in dict.fromkeys(names))
+    return glossary
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError(f"no such glossary file: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text; save the glossary as UTF-8") from exc
+
+
+def _read_glossary(path: Path, source: Language | None, target: Language) -> list[Entry]:
+    if path.suffix.lower() in (".tbx", ".xml"):
+        from .glossary_tbx import read_tbx
+
+        return read_tbx(path)
+    return entries_from_text(_text(path), path, source, target)
+
+
+def entries_from_text(text: str, path: Path | str, source: Language | None, target: Language) -> list[Entry]:
+    """The entries of TSV or CSV glossary text (`path` names it in messages and, by its suffix, may say
+    which it is)."""
+    import csv
+
+    suffix = Path(str(path)).suffix.lower()
+    delimiter = "\t" if suffix == ".tsv" or "\t" in text.split("\n", 1)[0] else ","
+    rows = [
+        row for row in csv.reader(text.splitlines(), delimiter=delimiter) if any(cell.strip() for cell in row)
+    ]
+    if not rows:
+        raise InputError(f"{path} holds no glossary entries")
+    columns = _header(rows[0])
+    if columns is None:
+        return _two_columns(path, rows, source, target)
+    entries = []
+    for number, row in enumerate(rows[1:], start=2):
+        terms: dict[str, str] = {}
+        case, note = False, ""
+        for name, cell in zip(columns, row, strict=False):
+            cell = cell.strip()
+            if name == "case":
+                case = cell.lower() in _SENSITIVE
+            elif name == "note":
+                note = cell
+            elif cell:
+                terms[name] = cell
+        if len(terms) >= 1:
+            entries.append(Entry(terms, case, note))
+        elif any(cell.strip() for cell in row):
+            raise InputError(f"{path}: line {number} has no term in any language column")
+    return entries
+
+
+def _header(row: list[str]) -> list[str] | None:
+    """Column names (FLORES codes, `case`, `note`) when the first row names languages, else None."""
+    names: list[str] = []
+    for cell in row:
+        label = cell.strip()
+        if label.lower() in ("case", "note", "notes", "comment"):
+            names.append("note" if label.lower() != "case" else "case")
+            continue
+        try:
+            names.append(resolve_language(label).code)
+        except UsageError:
+            return None
+    return names if any(name not in ("case", "note") for name in names) else None
+
+
+def _two_columns(
+    path: Path | str, rows: list[list[str]], source: Language | None, target: Language
+) -> list[Entry]:
+    if source is None:
+        raise UsageError(
+            f"{path} has no header row naming its languages; add one (e.g. `en<TAB>fr`) or give --from"
+        )
+    if any(len(row) < 2 for row in rows):
+        raise InputError(f"{path}: a headerless glossary needs two columns (source, target) on every line")
+    return [
+        Entry({source.code: row[0].strip(), target.code: row[1].strip()}) for row in rows if row[0].strip()
+    ]

@@ -1,0 +1,257 @@
+"""The translation memory: finished segments in SQLite (the user data folder, WAL), so translating a text
+again translates only what changed.
+
+A segment is found again only when everything that decides its translation is the same: the model file
+(its sha256, worked out once per file and remembered), the prompt format, the source and target language,
+the glossary and keep entries that matched this segment (editing another entry invalidates nothing), the
+context segments, the generation settings that change the output, and the text. Only greedy decoding reads
+and writes it (sampling would make a memory lie). A memory file that cannot be read is moved aside with a
+one-line notice and a new one is started: translation never fails because of the memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..languages import Language
+    from .translator import Translator
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS segments (
+    key TEXT PRIMARY KEY, model TEXT NOT NULL, source_language TEXT, target_language TEXT NOT NULL,
+    source TEXT NOT NULL, translation TEXT NOT NULL, created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS segments_by_text ON segments (source_language, target_language, source);
+CREATE TABLE IF NOT EXISTS model_files (
+    path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    PRIMARY KEY (path, size, mtime_ns)
+);
+"""
+IMPORTED = "imported"
+"""The model name of entries read from a TMX file without our key: used for any model, as a person's
+translation beats a machine's (only when no glossary term and no context is in play)."""
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    model: str
+    source_language: str | None
+    target_language: str
+    source: str
+    translation: str
+    key: str = ""
+
+
+class TranslationMemory:
+    """One memory file; safe to use from the translation core's thread and across processes (WAL)."""
+
+    def __init__(self, path: Path, notify: Callable[[str], None] = lambda _line: None) -> None:
+        self.path = path
+        self.notify = notify
+        self.lock = threading.Lock()
+        self.hits = 0
+        self.stored = 0
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            self.path.replace(aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            self.notify(
+                f"The translation memory {self.path} could not be read ({exc}); it is kept as {aside} and a new one is started."
+            )
+            return _connect(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- the translation core's side ---------------------------------------------------------------------------
+
+    def key(self, translator: Translator, text: str, source: Language | None) -> str:
+        """Everything that decides `text`'s translation, hashed."""
+        generation = translator.generation
+        terms = sorted((m.source.casefold(), m.target) for m in translator.term_matches(text, source))
+        parts = {
+            "model": self.model_identity(translator.engine),
+            "format": translator.engine.format.name,
+            "source": source.code if source else None,
+            "target": translator.target.code,
+            "terms": terms,
+            "context": translator.earlier[-generation.context :] if generation.context else [],
+            "settings": [generation.max_tokens, generation.max_retries, generation.repeat_penalty],
+            "text": text,
+        }
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+    def find(self, key: str, text: str, source: Language | None, target: Language, plain: bool) -> str | None:
+        """The remembered translation for `key`; with `plain` (no terms, no context) also one imported from
+        a TMX file for the same text and languages."""
+        with self.lock:
+            try:
+                row = self.db.execute("SELECT translation FROM segments WHERE key = ?", (key,)).fetchone()
+                if row is None and plain:
+                    row = self.db.execute(
+                        "SELECT translation FROM segments WHERE model = ? AND source_language IS ? "
+                        "AND target_language = ? AND source = ?",
+                        (IMPORTED, source.code if source else None, target.code, text),
+                    ).fetchone()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return None
+        if row is not None:
+            self.hits += 1
+        return None if row is None else str(row[0])
+
+    def store(self, key: str, model: str, entry: MemoryEntry) -> None:
+        with self.lock:
+            try:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        model,
+                        entry.source_language,
+                        entry.target_language,
+                        entry.source,
+                        entry.translation,
+                        time.time(),
+                    ),
+                )
+                self.stored += 1
+            except sqlite3.Error as exc:
+                self._failed(exc)
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        self.notify(f"Translation memory {self.path}: {exc}; going on without it for this segment.")
+
+    def model_identity(self, engine: Any) -> str:
+        """The model file's sha256 (worked out once per path, size and modification time), else the server
+        and model name (`--server`), else the name."""
+        path = getattr(engine, "path", None)
+        if isinstance(path, Path) and path.is_file():
+            return "sha256:" + self._file_digest(path)
+        link = getattr(engine, "link", None)
+        if link is not None:
+            return f"server:{getattr(link, 'base', '')}:{engine.name}"
+        return f"name:{engine.name}"
+
+    def _file_digest(self, path: Path) -> str:
+        stat = path.stat()
+        place = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        with self.lock:
+            row = self.db.execute(
+                "SELECT sha256 FROM model_files WHERE path = ? AND size = ? AND mtime_ns = ?", place
+            ).fetchone()
+        if row is not None:
+            return str(row[0])
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO model_files VALUES (?, ?, ?, ?)", (*place, digest.hexdigest())
+            )
+        return digest.hexdigest()
+
+    # -- the `memory` command's side ---------------------------------------------------------------------------
+
+    def entries(self, model: str | None = None) -> Iterator[MemoryEntry]:
+        query = "SELECT model, source_language, target_language, source, translation, key FROM segments"
+        rows = self.db.execute(
+            query + (" WHERE model = ?" if model else "") + " ORDER BY created", (model,) if model else ()
+        )
+        for row in rows:
+            yield MemoryEntry(*row)
+
+    def stats(self) -> list[tuple[str, str, str, int]]:
+        """(model, source language, target language, segments) per group."""
+        return [
+            (str(m), str(s), str(t), int(n))
+            for m, s, t, n in self.db.execute(
+                "SELECT model, IFNULL(source_language, '?'), target_language, COUNT(*) FROM segments "
+                "GROUP BY model, source_language, target_language ORDER BY model"
+            )
+        ]
+
+    def clear(self, model: str | None = None) -> int:
+        with self.lock:
+            cursor = self.db.execute(
+                "DELETE FROM segments" + (" WHERE model = ?" if model else ""), (model,) if model else ()
+            )
+        return cursor.rowcount
+
+    def add(self, entries: list[MemoryEntry]) -> int:
+        with self.lock:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.key or _imported_key(e),
+                        e.model,
+                        e.source_language,
+                        e.target_language,
+                        e.source,
+                        e.translation,
+                        time.time(),
+                    )
+                    for e in entries
+                ],
+            )
+        return len(entries)
+
+
+def open_memory(use: bool, temperature: float, notify: Callable[[str], None]) -> TranslationMemory | None:
+    """The user's translation memory for a run, or None (`--no-memory`, or sampling)."""
+    if not use or temperature != 0:
+        return None
+    from ..paths import memory_db
+
+    return TranslationMemory(memory_db(), notify)
+
+
+def memory_notice(memory: TranslationMemory | None, translated: int) -> list[str]:
+    """`97 from memory, 3 translated` when the memory gave anything."""
+    if memory is None or not memory.hits:
+        return []
+    return [
+        f"Translation memory: {memory.hits} from memory, {translated - memory.hits} translated (--no-memory skips it)."
+    ]
+
+
+def _imported_key(entry: MemoryEntry) -> str:
+    return (
+        "imported:"
+        + hashlib.sha256(
+            json.dumps([entry.source_language, entry.target_language, entry.source]).encode()
+        ).hexdigest()
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # autocommit (isolation_level None): each write is its own short transaction, so two processes
+    # translating at once take turns at the lock instead of failing; the timeout lets them wait for it.
+    db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("failed its integrity check")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
