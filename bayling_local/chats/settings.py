@@ -23,6 +23,8 @@ class ChatSettings:
     """Most tokens in one answer."""
     ctx: int = 4096
     """Context window in tokens; older turns are left out when the conversation outgrows it."""
+    glossary: str = ""
+    """A glossary file (TSV/CSV with a header of languages, or TBX) translation mode enforces; empty: none."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], fallback: ChatSettings | None = None) -> ChatSettings:

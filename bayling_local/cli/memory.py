@@ -48,8 +48,14 @@ def export_command(path: Path, model: str | None) -> None:
     """Write the memory as a TMX 1.4 file (for another machine or a CAT tool)."""
     from ..translation.tmx import write_tmx
 
-    written = write_tmx(list(_open().entries(model)), path)
-    click.echo(f"Wrote {written} translation units to {path}.", err=True)
+    entries = list(_open().entries(model))
+    written = write_tmx(entries, path)
+    left = (
+        f" ({len(entries) - written} without a known source language left out)"
+        if written < len(entries)
+        else ""
+    )
+    click.echo(f"Wrote {written} translation units to {path}{left}.", err=True)
 
 
 @memory_group.command("import")

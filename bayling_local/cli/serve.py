@@ -39,6 +39,13 @@ from .options import api_key_options, hardware_options, read_api_key, settings_f
     show_default=True,
     help="Seconds per request.",
 )
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="On SIGTERM or Ctrl-C, seconds running requests may take to finish before they are cancelled.",
+)
 @hardware_options()
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def serve_command(
@@ -53,6 +60,7 @@ def serve_command(
     max_models: int,
     max_queue: int,
     request_timeout: float,
+    grace: float,
     threads: int | None,
     n_gpu_layers: int | None,
     ctx: int | None,
@@ -78,5 +86,6 @@ def serve_command(
         request_timeout=request_timeout,
         max_models=max_models,
         parallel=parallel,
+        grace_seconds=grace,
     )
     serve(build_state(config, runtime, generation), lambda line: click.echo(line, err=True))

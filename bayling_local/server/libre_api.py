@@ -172,16 +172,20 @@ def _glossary(fields: dict[str, Any], source: Language | None, target: Language)
         if source is None:
             raise UsageError("a glossary given as an object needs a source language (not auto)")
         entries = [
-            Entry({source.code: str(k), target.code: str(v)}) for k, v in given.items() if str(k).strip()
+            Entry({source.code: str(k), target.code: v})
+            for k, v in given.items()
+            if str(k).strip() and isinstance(v, str) and v.strip()
         ]
     elif isinstance(given, str) and given.strip():
         try:
-            entries = entries_from_text(given, "glossary", source, target)
+            entries = entries_from_text(given, "the glossary", source, target)
         except BaylingError as exc:
-            raise UsageError(f"glossary: {exc}") from exc
+            raise UsageError(str(exc)) from exc
     elif given:
         raise UsageError("glossary must be TSV/CSV text with a header row of languages, or an object")
-    names = keep.splitlines() if isinstance(keep, str) else list(keep) if isinstance(keep, list) else []
+    if keep is not None and not isinstance(keep, (str, list)):
+        raise UsageError("keep must be a list of names (or one name a line)")
+    names = keep.splitlines() if isinstance(keep, str) else list(keep or [])
     entries += [Entry({"keep": str(name).strip()}, keep=True) for name in names if str(name).strip()]
     return Glossary(entries) if entries else None
 

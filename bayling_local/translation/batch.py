@@ -20,6 +20,7 @@ from ..llama.requests import Handle
 from .checks import severity
 from .pieces import chunk_request
 from .retry import PieceSettler
+from .terms import remembered_terms
 from .translator import SegmentResult, Translator, spacing_after
 
 ResultCallback = Callable[[SegmentResult], None]
@@ -64,7 +65,8 @@ class _Planner:
             plain = not translator.term_matches(line, source) and not translator.generation.context
             found = memory.find(key, line, source, translator.target, plain)
             if found is not None:
-                result.translation, result.from_memory = found, True
+                (result.translation, result.check), result.from_memory = found, True
+                result.terms = remembered_terms(translator, line, source, result.translation)
                 return _Pending(index, result, source, [], [], None)
         chunks = translator.chunks(line, source)
         handles = [self._submit_chunk(chunk, source, index) for chunk in chunks]
@@ -120,7 +122,7 @@ def translate_segments(
             results.append(segment.result)
             translator.remember(segment.result)
             _keep_in_memory(translator, segment)
-            if segment.handles and bar is not None:
+            if (segment.handles or segment.result.from_memory) and bar is not None:
                 bar.update(1)
             if release is not None:
                 release(segment.result)
@@ -135,10 +137,10 @@ def translate_segments(
 
 
 def _keep_in_memory(translator: Translator, segment: _Pending) -> None:
-    """A segment that passed every check goes into the translation memory."""
+    """A finished segment goes into the translation memory, with the check it still fails, if any."""
     result = segment.result
-    if translator.memory is None or segment.memory_key is None or result.cancelled or result.check:
-        return
+    if translator.memory is None or segment.memory_key is None or result.cancelled:
+        return  # one that failed a check is kept too: greedy decoding would give it (and fail it) again
     from .memory import MemoryEntry
 
     model = translator.memory.model_identity(translator.engine)

@@ -41,6 +41,7 @@ SEVERITY = (
     "wrong-script",
     "low-coverage",
     "too-long",
+    "terms",
     "commentary",
 )
 """Problem names, the worst first: the best attempt is the one with the mildest problem."""

@@ -6,8 +6,9 @@ spaces (Unicode word boundaries) and as a substring in scripts without them; cas
 entry says `case: sensitive`; the longest match wins where matches overlap; never inside a protected marker.
 Latin-script source terms also match their plural and possessive forms (`PLURAL_ENDINGS`). A translation
 keeps a term when the target term appears in it, compared case- and Unicode-normalized, each word of six
-letters or more allowed to change its last two letters and every word to take up to four more (`pompe` ->
-`pompes`, `Pumpe` -> `Pumpen`); a kept name (`--keep`) must appear exactly as written.
+letters or more allowed to change its last letter and take two more (three from six letters on: `pompe` ->
+`pompes`, `Pumpe` -> `Pumpen`, `ciudad` -> `ciudades`), apostrophes and hyphens of every kind alike; a kept
+name (`--keep`) must appear exactly as written.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..languages import Language, resolve_language
-from .markers import MARKER
+from .markers import _URL, MARKER
 
 PLURAL_ENDINGS: dict[str, tuple[str, ...]] = {
     "eng": ("s", "es", "'s", "’s", "s'", "s’"),
@@ -78,15 +80,21 @@ class Glossary:
         return bool(self.entries)
 
     def matches(self, text: str, source: Language | None, target: Language) -> list[Match]:
-        """The terms of `text` that have a `target` term, longest first where they overlap, in text order."""
-        protected = [(m.start(), m.end()) for m in MARKER.finditer(text)]
+        """The terms of `text` that have a `target` term, longest first where they overlap, in text order.
+        Nothing inside a protected marker or a URL is a term."""
+        protected = [(m.start(), m.end()) for pattern in (MARKER, _URL) for m in pattern.finditer(text)]
+        folded = _loose(text).casefold()
         found: list[Match] = []
         for entry in self.entries:
             wanted = entry.term(target)
             if not wanted:
                 continue
             for language_code, term in self._source_terms(entry, source, target):
-                for span in _find(term, text, language_code, entry.case_sensitive or entry.keep):
+                if _needle(term) not in folded:
+                    continue  # the cheap test first: most of a large glossary is not in a given segment
+                pattern = _pattern(term, language_code, entry.case_sensitive or entry.keep)
+                for found_at in pattern.finditer(text):
+                    span = found_at.span()
                     if not any(start < span[1] and span[0] < end for start, end in protected):
                         found.append(Match(span[0], span[1], text[span[0] : span[1]], wanted, entry))
         chosen: list[Match] = []
@@ -109,35 +117,65 @@ class Glossary:
 def present(term: str, output: str, target: Language, exact: bool = False) -> bool:
     """Whether `output` holds `term` (see the module's rules); `exact` for a kept name."""
     if exact:
-        return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", output) is not None or (
+        pattern = rf"(?<![\w+#]){re.escape(_loose(term))}(?![\w+#])"
+        return re.search(pattern, _loose(output)) is not None or (
             target.script in UNSPACED_SCRIPTS and term in output
         )
     said, wanted = _normal(MARKER.sub(" ", output)), _normal(term)
     if target.script in UNSPACED_SCRIPTS or not wanted.strip():
         return wanted.replace(" ", "") in said.replace(" ", "")
-    words = [re.escape(word[:-2] if len(word) >= 6 else word) + r"\w{0,4}" for word in wanted.split()]
+    words = [_inflected(word) for word in wanted.split()]
     return re.search(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", said) is not None
 
 
+def _inflected(word: str) -> str:
+    """A word of a target term and the forms that count as it: from five letters on its last letter may
+    change, and it may take up to two more letters (three from six letters on): `pompe` finds `pompes`,
+    `Pumpe` `Pumpen`, `ciudad` `ciudades`, but `port` not `portail` and `réseau` not `réserve`."""
+    if len(word) < 5 or not word.isalpha():
+        return re.escape(word) + r"\w{0,2}" if word.isalpha() else re.escape(word)
+    return re.escape(word[:-1]) + (r"\w{0,3}" if len(word) >= 6 else r"\w{0,2}")
+
+
 def _normal(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    return _loose(unicodedata.normalize("NFKC", text)).casefold()
 
 
-def _find(term: str, text: str, language_code: str, case_sensitive: bool) -> list[tuple[int, int]]:
-    """Spans where `term` (in the language `language_code`) occurs in `text`."""
+_APOSTROPHES = "'’ʼ"
+_HYPHENS = "-‐‑–"
+
+
+def _loose(text: str) -> str:
+    """Apostrophes and hyphens of every kind as the plain ones (`O’Brien` is `O'Brien`)."""
+    return text.translate({ord(c): "'" for c in _APOSTROPHES} | {ord(c): "-" for c in _HYPHENS})
+
+
+def _needle(term: str) -> str:
+    """A piece of the term every match must contain (its first word without the last letter), folded."""
+    first = _loose(term).casefold().split()[0] if term.split() else term.casefold()
+    return first[:-1] if len(first) > 3 else first
+
+
+@cache
+def _pattern(term: str, language_code: str, case_sensitive: bool) -> re.Pattern[str]:
+    """The compiled pattern that finds `term` (in the language `language_code`) in a segment."""
     flags = 0 if case_sensitive else re.IGNORECASE
     script = language_code[4:] if language_code else ""
+    body = "".join(
+        r"\s+" if char.isspace() else f"[{_APOSTROPHES}]" if char in _APOSTROPHES
+        else f"[{_HYPHENS}]" if char in _HYPHENS else re.escape(char)
+        for char in " ".join(term.split())
+    )  # fmt: skip
     if script in UNSPACED_SCRIPTS or _unspaced(term):
-        return [(m.start(), m.end()) for m in re.finditer(re.escape(term), text, flags)]
-    pattern = re.escape(term)
+        return re.compile(body, flags)
     if script == "Latn" or not language_code and term.isascii():
         endings = PLURAL_ENDINGS.get(language_code[:3], _DEFAULT_ENDINGS) if language_code else ()
         options = [re.escape(ending) for ending in sorted(endings, key=len, reverse=True)]
         if language_code.startswith("eng") and term[-1:].lower() == "y":
-            pattern = f"(?:{pattern}|{re.escape(term[:-1])}ies)"
+            body = f"(?:{body}|{re.escape(term[:-1])}ies)"
         if options:
-            pattern += f"(?:{'|'.join(options)})?"
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, flags)]
+            body += f"(?:{'|'.join(options)})?"
+    return re.compile(rf"(?<![\w+#]){body}(?![\w+#])", flags)
 
 
 def _unspaced(term: str) -> bool:
@@ -187,16 +225,24 @@ def entries_from_text(text: str, path: Path | str, source: Language | None, targ
     which it is)."""
     import csv
 
+    text = text.lstrip("\ufeff")
     suffix = Path(str(path)).suffix.lower()
-    delimiter = "\t" if suffix == ".tsv" or "\t" in text.split("\n", 1)[0] else ","
-    rows = [
-        row for row in csv.reader(text.splitlines(), delimiter=delimiter) if any(cell.strip() for cell in row)
-    ]
+    tabs = suffix == ".tsv" or "\t" in text.split("\n", 1)[0]
+    # TSV has no quoting: a cell that begins with a quote mark is just text (CSV's quoting would swallow
+    # the rows after it looking for the closing quote).
+    lines = text.splitlines()
+    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE) if tabs else csv.reader(lines)
+    rows = [row for row in reader if any(cell.strip() for cell in row)]
     if not rows:
         raise InputError(f"{path} holds no glossary entries")
     columns = _header(rows[0])
     if columns is None:
         return _two_columns(path, rows, source, target)
+    if target.code not in columns:
+        named = ", ".join(code for code in columns if code not in ("case", "note"))
+        raise InputError(
+            f"{path} has no column for {target.code} (its columns: {named}); add one, or pick --to"
+        )
     entries = []
     for number, row in enumerate(rows[1:], start=2):
         terms: dict[str, str] = {}
@@ -219,6 +265,8 @@ def entries_from_text(text: str, path: Path | str, source: Language | None, targ
 def _header(row: list[str]) -> list[str] | None:
     """Column names (FLORES codes, `case`, `note`) when the first row names languages, else None."""
     names: list[str] = []
+    if len({cell.strip().casefold() for cell in row}) < len(row) or any(" " in cell.strip() for cell in row):
+        return None  # a header names each language once, in one word or code
     for cell in row:
         label = cell.strip()
         if label.lower() in ("case", "note", "notes", "comment"):
@@ -228,7 +276,9 @@ def _header(row: list[str]) -> list[str] | None:
             names.append(resolve_language(label).code)
         except UsageError:
             return None
-    return names if any(name not in ("case", "note") for name in names) else None
+    languages = [name for name in names if name not in ("case", "note")]
+    # Two cells naming one language (`French<TAB>français`) is a row of terms, not a header.
+    return names if languages and len(set(languages)) == len(languages) else None
 
 
 def _two_columns(
@@ -236,7 +286,8 @@ def _two_columns(
 ) -> list[Entry]:
     if source is None:
         raise UsageError(
-            f"{path} has no header row naming its languages; add one (e.g. `en<TAB>fr`) or give --from"
+            f"{path} has no header row naming its languages; add one (e.g. `en<TAB>fr`) or name the source "
+            "language (--from, or `source` on the server)"
         )
     if any(len(row) < 2 for row in rows):
         raise InputError(f"{path}: a headerless glossary needs two columns (source, target) on every line")

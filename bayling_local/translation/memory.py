@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS segments (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, source_language TEXT, target_language TEXT NOT NULL,
-    source TEXT NOT NULL, translation TEXT NOT NULL, created REAL NOT NULL
+    source TEXT NOT NULL, translation TEXT NOT NULL, created REAL NOT NULL, problem TEXT
 );
 CREATE INDEX IF NOT EXISTS segments_by_text ON segments (source_language, target_language, source);
 CREATE TABLE IF NOT EXISTS model_files (
@@ -49,6 +49,8 @@ class MemoryEntry:
     source: str
     translation: str
     key: str = ""
+    problem: str | None = None
+    """The output check the translation still failed (greedy decoding would fail it again the same way)."""
 
 
 class TranslationMemory:
@@ -60,12 +62,21 @@ class TranslationMemory:
         self.lock = threading.Lock()
         self.hits = 0
         self.stored = 0
-        self.db = self._open()
+        self.identities: dict[int, str] = {}
+        self.complained = False
+        self.db: sqlite3.Connection | None = self._open()
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection | None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return _connect(self.path)
+        except (
+            sqlite3.OperationalError
+        ) as exc:  # locked, read-only, no space: not broken, just not usable now
+            self.notify(
+                f"The translation memory {self.path} cannot be used now ({exc}); translating without it."
+            )
+            return None
         except sqlite3.DatabaseError as exc:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             self.path.replace(aside)
@@ -77,14 +88,18 @@ class TranslationMemory:
             return _connect(self.path)
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     # -- the translation core's side ---------------------------------------------------------------------------
 
     def key(self, translator: Translator, text: str, source: Language | None) -> str:
         """Everything that decides `text`'s translation, hashed."""
         generation = translator.generation
-        terms = sorted((m.source.casefold(), m.target) for m in translator.term_matches(text, source))
+        terms = sorted(
+            (m.source.casefold(), m.target, m.entry.keep, m.entry.case_sensitive)
+            for m in translator.term_matches(text, source)
+        )
         parts = {
             "model": self.model_identity(translator.engine),
             "format": translator.engine.format.name,
@@ -92,20 +107,34 @@ class TranslationMemory:
             "target": translator.target.code,
             "terms": terms,
             "context": translator.earlier[-generation.context :] if generation.context else [],
-            "settings": [generation.max_tokens, generation.max_retries, generation.repeat_penalty],
+            # what changes greedy output, and what a sampled retry inside a greedy run uses
+            "settings": [
+                generation.max_tokens,
+                generation.max_retries,
+                generation.repeat_penalty,
+                generation.seed,
+                generation.top_p,
+                generation.top_k,
+            ],
             "text": text,
         }
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
-    def find(self, key: str, text: str, source: Language | None, target: Language, plain: bool) -> str | None:
+    def find(
+        self, key: str, text: str, source: Language | None, target: Language, plain: bool
+    ) -> tuple[str, str | None] | None:
         """The remembered translation for `key`; with `plain` (no terms, no context) also one imported from
         a TMX file for the same text and languages."""
+        if self.db is None:
+            return None
         with self.lock:
             try:
-                row = self.db.execute("SELECT translation FROM segments WHERE key = ?", (key,)).fetchone()
+                row = self.db.execute(
+                    "SELECT translation, problem FROM segments WHERE key = ?", (key,)
+                ).fetchone()
                 if row is None and plain:
                     row = self.db.execute(
-                        "SELECT translation FROM segments WHERE model = ? AND source_language IS ? "
+                        "SELECT translation, problem FROM segments WHERE model = ? AND source_language IS ? "
                         "AND target_language = ? AND source = ?",
                         (IMPORTED, source.code if source else None, target.code, text),
                     ).fetchone()
@@ -114,13 +143,16 @@ class TranslationMemory:
                 return None
         if row is not None:
             self.hits += 1
-        return None if row is None else str(row[0])
+        return None if row is None else (str(row[0]), row[1])
 
     def store(self, key: str, model: str, entry: MemoryEntry) -> None:
+        if self.db is None:
+            return
         with self.lock:
             try:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO segments (key, model, source_language, target_language, source, translation, "
+                    "created, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         key,
                         model,
@@ -129,6 +161,7 @@ class TranslationMemory:
                         entry.source,
                         entry.translation,
                         time.time(),
+                        entry.problem,
                     ),
                 )
                 self.stored += 1
@@ -136,22 +169,32 @@ class TranslationMemory:
                 self._failed(exc)
 
     def _failed(self, exc: sqlite3.Error) -> None:
-        self.notify(f"Translation memory {self.path}: {exc}; going on without it for this segment.")
+        if not self.complained:  # once a run: the next segment would only say the same
+            self.complained = True
+            self.notify(f"Translation memory {self.path}: {exc}; going on without it where it fails.")
 
     def model_identity(self, engine: Any) -> str:
         """The model file's sha256 (worked out once per path, size and modification time), else the server
         and model name (`--server`), else the name."""
+        if id(engine) in self.identities:
+            return self.identities[id(engine)]
         path = getattr(engine, "path", None)
+        identity = f"name:{engine.name}"
         if isinstance(path, Path) and path.is_file():
-            return "sha256:" + self._file_digest(path)
-        link = getattr(engine, "link", None)
-        if link is not None:
-            return f"server:{getattr(link, 'base', '')}:{engine.name}"
-        return f"name:{engine.name}"
+            try:
+                identity = "sha256:" + self._file_digest(path)
+            except (OSError, sqlite3.Error) as exc:
+                self.notify(f"Translation memory: cannot identify {path} ({exc}); its segments are not kept.")
+                self.db = None
+        elif getattr(engine, "link", None) is not None:
+            identity = f"server:{getattr(engine.link, 'base', '')}:{engine.name}"
+        self.identities[id(engine)] = identity
+        return identity
 
     def _file_digest(self, path: Path) -> str:
         stat = path.stat()
         place = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        assert self.db is not None
         with self.lock:
             row = self.db.execute(
                 "SELECT sha256 FROM model_files WHERE path = ? AND size = ? AND mtime_ns = ?", place
@@ -170,9 +213,20 @@ class TranslationMemory:
 
     # -- the `memory` command's side ---------------------------------------------------------------------------
 
+    def _required(self) -> sqlite3.Connection:
+        if self.db is None:
+            from ..errors import InputError
+
+            raise InputError(
+                f"the translation memory {self.path} cannot be used now; try again when it is free"
+            )
+        return self.db
+
     def entries(self, model: str | None = None) -> Iterator[MemoryEntry]:
-        query = "SELECT model, source_language, target_language, source, translation, key FROM segments"
-        rows = self.db.execute(
+        query = (
+            "SELECT model, source_language, target_language, source, translation, key, problem FROM segments"
+        )
+        rows = self._required().execute(
             query + (" WHERE model = ?" if model else "") + " ORDER BY created", (model,) if model else ()
         )
         for row in rows:
@@ -182,7 +236,7 @@ class TranslationMemory:
         """(model, source language, target language, segments) per group."""
         return [
             (str(m), str(s), str(t), int(n))
-            for m, s, t, n in self.db.execute(
+            for m, s, t, n in self._required().execute(
                 "SELECT model, IFNULL(source_language, '?'), target_language, COUNT(*) FROM segments "
                 "GROUP BY model, source_language, target_language ORDER BY model"
             )
@@ -190,15 +244,16 @@ class TranslationMemory:
 
     def clear(self, model: str | None = None) -> int:
         with self.lock:
-            cursor = self.db.execute(
+            cursor = self._required().execute(
                 "DELETE FROM segments" + (" WHERE model = ?" if model else ""), (model,) if model else ()
             )
         return cursor.rowcount
 
     def add(self, entries: list[MemoryEntry]) -> int:
         with self.lock:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._required().executemany(
+                "INSERT OR REPLACE INTO segments (key, model, source_language, target_language, source, translation, "
+                "created, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         e.key or _imported_key(e),
@@ -208,6 +263,7 @@ class TranslationMemory:
                         e.source,
                         e.translation,
                         time.time(),
+                        e.problem,
                     )
                     for e in entries
                 ],
@@ -242,13 +298,16 @@ def _imported_key(entry: MemoryEntry) -> str:
     )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, timeout: float = 30) -> sqlite3.Connection:
     # autocommit (isolation_level None): each write is its own short transaction, so two processes
     # translating at once take turns at the lock instead of failing; the timeout lets them wait for it.
-    db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(segments)")}
+        if "problem" not in columns:  # a memory made before the column existed
+            db.execute("ALTER TABLE segments ADD COLUMN problem TEXT")
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("failed its integrity check")
     except sqlite3.DatabaseError:

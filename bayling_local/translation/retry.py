@@ -81,24 +81,27 @@ class PieceSettler:
                 break  # one retry naming the missing terms; then the marker step (below) puts them in
             settled.retries += 1
             # A retry for missing terms names only those (the others came through).
-            named = (
-                terms.prompt_terms(terms.missing(attempts[-1].text))
-                if attempts[-1].problem == "terms"
-                else None
-            )
+            named = None
+            if attempts[-1].problem == "terms":
+                named = terms.prompt_terms(terms.missing(attempts[-1].text))
+                plan = (
+                    "strict" if plan == "split" else plan
+                )  # splitting does not bring terms back; asking does
             attempts.append(self._retry(plan, chunk, source, index, settled, named))
         best = min(enumerate(attempts), key=lambda item: _rank(item[1], item[0]))[1]
         stopped = self.cancel.is_set() or settled.cancelled
         if best.problem == "markers" and not stopped:
             best = self._between_markers(chunk, source, index, settled)
             settled.fallback = "markers"
-        missing = terms.missing(best.text) if terms.matches and not stopped else []
-        if missing:
-            best = self._terms_by_marker(chunk, source, index, settled, missing)
         if best.problem == "prompt-example":
             # One of the prompt's own example sentences is no translation of anything: the piece stays as it
             # was (still marked `prompt-example`), rather than a sentence from elsewhere in the output.
             best = Attempt(chunk.strip(), best.problem, best.truncated)
+        missing = terms.missing(best.text) if terms.matches and not stopped else []
+        if missing:
+            # Every term becomes a marker, not only the missing ones: a new translation of the piece could
+            # lose a term the earlier attempt had.
+            best = self._terms_by_marker(chunk, source, index, settled, list(terms.matches))
         settled.terms = term_records(terms, attempts[0].text, best.text, missing)
         settled.text, settled.problem, settled.truncated = best.text, best.problem, best.truncated
         return settled
@@ -114,12 +117,12 @@ class PieceSettler:
     def _terms_by_marker(
         self, chunk: str, source: Language | None, index: int, settled: Settled, missing: list[Match]
     ) -> Attempt:
-        """The glossary's last step: each missing source term becomes a marker the model keeps (or, if it
-        does not, the words between the markers are translated apart), then each marker its target term."""
+        """The glossary's last step: each source term becomes a marker the model keeps (or, if it does not,
+        the words between the markers are translated apart), then each marker its target term."""
         marked, targets = with_term_markers(chunk, missing)
         result = self._run([self._request(marked, source, index)], settled)[0]
         text = clean(one_line(result.text), marked)
-        if not markers_intact(marked, text):
+        if not markers_intact(marked, text) or self.judge(marked, text, source) in _NOT_A_TRANSLATION:
             text = self._between_markers(marked, source, index, settled).text
         joined = put_terms_back(text, targets)
         return Attempt(joined.strip(), self.judge(chunk, joined, source), result.stop_reason == "length")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..languages import Language
 from .glossary import Match, present
@@ -35,7 +36,7 @@ class TermCheck:
 
 
 def with_term_markers(chunk: str, missing: Sequence[Match]) -> tuple[str, dict[int, str]]:
-    """`chunk` with each missing term's source text replaced by a single marker, and what each marker
+    """`chunk` with each given term's source text replaced by a single marker, and what each marker
     becomes in the translation."""
     targets: dict[int, str] = {}
     out, last = [], 0
@@ -90,13 +91,28 @@ def glossary_summary(placed: Sequence[tuple[str, Sequence[dict[str, object]]]]) 
     if not records:
         return []
     found = [record for _where, record in records if record["found"]]
-    steps = {step: sum(1 for r in found if r["step"] == step) for step in ("prompt", "retry", "marker")}
+    steps = {
+        step: sum(1 for r in found if r["step"] == step) for step in ("prompt", "retry", "marker", "memory")
+    }
     missed = [f"{where} {record['source']!r}" for where, record in records if not record["found"]]
     line = (
         f"glossary: {len(found)}/{len(records)} terms honoured ({steps['prompt']} prompt, {steps['retry']} retry, "
-        f"{steps['marker']} marker)"
+        f"{steps['marker']} marker" + (f", {steps['memory']} from memory" if steps["memory"] else "") + ")"
     )
     if missed:
         more = f" and {len(missed) - 10} more" if len(missed) > 10 else ""
         line += f", {len(missed)} missed: {', '.join(missed[:10])}{more}"
     return [line]
+
+
+def remembered_terms(
+    translator: Any, text: str, source: Language | None, translation: str
+) -> list[dict[str, object]]:
+    """The term records of a segment taken from the translation memory (`step`: `memory`)."""
+    check = TermCheck(tuple(translator.term_matches(text, source)), translator.target)
+    return [
+        {"source": m.source, "target": m.target, "found": True, "step": "memory"}
+        if present(m.target, translation, check.target, m.entry.keep)
+        else {"source": m.source, "target": m.target, "found": False, "step": None}
+        for m in check.matches
+    ]

@@ -15,7 +15,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def write_tmx(entries: list[MemoryEntry], path: Path) -> int:
-    """All `entries` as one TMX file (atomically); returns how many were written."""
+    """All `entries` as one TMX file (atomically); returns how many were written (a segment whose source
+    language was never known is left out: a translation unit needs one)."""
     import lxml.etree as etree
 
     from ..atomic import atomic_path
@@ -43,7 +44,7 @@ def write_tmx(entries: list[MemoryEntry], path: Path) -> int:
             prop.text = value
         for code, text in ((entry.source_language, entry.source), (entry.target_language, entry.translation)):
             variant = etree.SubElement(unit, "tuv", {_XML_LANG: _tag(code)})
-            etree.SubElement(variant, "seg").text = text
+            etree.SubElement(variant, "seg").text = _xml_safe(text)
         written += 1
     with atomic_path(path) as temporary:
         etree.ElementTree(root).write(
@@ -75,7 +76,7 @@ def _unit_entries(unit: Any, source_tag: str | None) -> list[MemoryEntry]:
         language = _language(variant.get(_XML_LANG) or variant.get("lang") or "")
         seg = variant.find("seg")
         if language is not None and seg is not None:
-            variants.append((language, "".join(seg.itertext())))
+            variants.append((language, _seg_text(seg)))
     source = _language(source_tag or "") if source_tag and source_tag != "*all*" else None
     first = next(
         (v for v in variants if source is not None and v[0] == source), variants[0] if variants else None
@@ -89,6 +90,32 @@ def _unit_entries(unit: Any, source_tag: str | None) -> list[MemoryEntry]:
         for language, text in variants
         if language != first[0]
     ]
+
+
+# TMX inline codes: the original file's markup, not text (`<bpt>{\\b}</bpt>`); `<hi>` and `<sub>` hold text.
+_CODES = {"bpt", "ept", "it", "ph", "ut"}
+
+
+def _seg_text(seg: Any) -> str:
+    parts = [seg.text or ""]
+    for child in seg:
+        if child.tag not in _CODES:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _xml_safe(text: str) -> str:
+    """Characters XML 1.0 cannot hold (control characters) replaced by U+FFFD."""
+    return "".join(
+        char
+        if char in "\t\n\r"
+        or 0x20 <= ord(char) <= 0xD7FF
+        or 0xE000 <= ord(char) <= 0xFFFD
+        or ord(char) > 0xFFFF
+        else "\ufffd"
+        for char in text
+    )
 
 
 def _language(tag: str) -> Language | None:

@@ -36,6 +36,10 @@ class Models:
         """How the open chat samples; translation uses it too."""
         return self._settings().generation(self.options.generation)
 
+    def glossary_file(self) -> str:
+        """The glossary file translation mode enforces ('' for none)."""
+        return self._settings().glossary
+
     def loaded(self) -> EngineLike | None:
         """The open chat's model if it is loaded already."""
         return self.holder.loaded(self.runtime())

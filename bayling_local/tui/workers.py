@@ -19,6 +19,7 @@ from ..errors import BaylingError
 from ..languages import Language
 from ..llama.protocol import EngineLike
 from ..translation.batch import translate_segments
+from ..translation.glossary import Glossary
 from ..translation.translator import OneLineStream, Translator
 from . import events
 
@@ -100,12 +101,13 @@ def translate(
     generation: GenerationConfig,
     cancel: threading.Event,
     post: Post,
+    glossary: Glossary | None = None,
 ) -> None:
     """Translate `text`, one segment per line, in one call to the translation core so the lines batch.
 
     Streams TranslationChunk messages, then posts TranslationDone (also when stopped) or TaskFailed.
     """
-    translator = Translator(engine, target, source, generation)
+    translator = Translator(engine, target, source, generation, glossary=glossary)
     sink = Throttle(post, events.TranslationChunk)
     started = time.perf_counter()
     lines = text.split("\n")

@@ -104,3 +104,38 @@ def test_reading_tsv_csv_headerless_and_tbx(tmp_path: Path) -> None:
     assert names == ["PumpCo", "AquaMax"]
     with pytest.raises(InputError, match="no such glossary file"):
         load_glossary([tmp_path / "missing.tsv"], None, FR, [], [])
+
+
+def test_urls_spaces_apostrophes_and_hyphens() -> None:
+    glossary = Glossary([PUMP, Entry({"eng_Latn": "power supply", "fra_Latn": "alimentation"}),
+                         Entry({"eng_Latn": "O'Brien valve", "fra_Latn": "vanne O'Brien"}),
+                         Entry({"eng_Latn": "e-mail", "fra_Latn": "courriel"}), Entry({"keep": "C"}, keep=True)])  # fmt: skip
+    assert found(glossary, "Read https://example.com/pump-guide now.") == []
+    assert found(glossary, "The power  supply and the O’Brien valve.") == [
+        ("power  supply", "alimentation"), ("O’Brien valve", "vanne O'Brien"),
+    ]  # fmt: skip
+    assert found(glossary, "Send an e‑mail in C++ or C.") == [("e‑mail", "courriel"), ("C", "C")]
+
+
+def test_presence_is_not_fooled_by_other_words_or_apostrophes() -> None:
+    assert present("l'eau", "de l’eau claire", FR)
+    assert not present("réseau", "une réserve", FR) and present("réseau", "les réseaux", FR)
+    assert not present("port", "le portail", FR) and present("port", "les ports", FR)
+    assert present("ciudad", "las ciudades", resolve_language("es"))
+
+
+def test_a_first_row_of_terms_is_not_taken_for_a_header(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.tsv"
+    plain.write_text("French\tfrançais\npump\tpompe\n")
+    entries = load_glossary([plain], EN, FR, [], []).entries
+    assert entries[0].terms == {"eng_Latn": "French", "fra_Latn": "français"}
+    quoted = tmp_path / "quoted.tsv"
+    quoted.write_text('\ufeffen\tfr\n"Quote\tcitation\npump\tpompe\n')
+    assert [e.terms["eng_Latn"] for e in load_glossary([quoted], None, FR, [], []).entries] == [
+        '"Quote',
+        "pump",
+    ]
+    german = tmp_path / "de.tsv"
+    german.write_text("en\tde\npump\tPumpe\n")
+    with pytest.raises(InputError, match="no column for fra_Latn"):
+        load_glossary([german], None, FR, [], [])

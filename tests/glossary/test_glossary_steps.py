@@ -119,3 +119,21 @@ def test_documents_keep_their_glossary_records(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "# EHT pomparelle\n\nTRATS EHT **pomparelle** WON.\n"
     assert "glossary: 2/2 terms honoured (2 prompt, 0 retry, 0 marker)" in result.stderr
+
+
+def test_a_missing_term_is_milder_than_an_echo_and_a_long_piece_gets_the_named_retry() -> None:
+    from bayling_local.translation.checks import severity
+
+    assert severity("echo") > severity("terms") > severity("commentary")
+    engine = TermEngine("retry")
+    translator = Translator(
+        engine, resolve_language("fr"), resolve_language("en"), GenerationConfig(max_retries=2), by_sentence=False,
+        glossary=GLOSSARY,
+    )  # fmt: skip
+    record = translate_segments(translator, ["Start the pump now. Then wait a little."], progress=False)[0]
+    # one piece of two sentences: its retry for the missing term is the strict one naming it, not a split
+    assert "never copy it" in engine.prompts[1].split("\n")[0]
+    assert engine.prompts[1].endswith(
+        "pump = pomparelle\nEnglish: Start the pump now. Then wait a little.\nFrench:"
+    )
+    assert record.terms[0]["step"] == "retry" and record.retries == 1

@@ -181,3 +181,45 @@ def test_the_memory_command_shows_clears_exports_and_imports(
     assert "Removed 1 segments." in CliRunner().invoke(cli, ["memory", "clear"]).stderr
     assert "Added 1 segments" in CliRunner().invoke(cli, ["memory", "import", str(tmp_path / "m.tmx")]).stderr
     assert "1 segments" in CliRunner().invoke(cli, ["memory", "stats"]).stdout
+
+
+def test_a_locked_memory_is_not_taken_for_a_broken_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.sqlite3"
+    TranslationMemory(path).close()
+
+    def locked(_path: Path, timeout: float = 30) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("bayling_local.translation.memory._connect", locked)
+    notices: list[str] = []
+    memory = TranslationMemory(path, notices.append)
+    assert memory.db is None and "cannot be used now (database is locked)" in notices[0]
+    assert path.exists() and not list(tmp_path.glob("*.corrupt-*"))  # kept as it is, nothing moved aside
+    assert _translate(memory, FlipEngine(), ["Open it."]) == [False]
+
+
+def test_a_kept_name_is_not_served_by_a_looser_glossary_entrys_memory(tmp_path: Path) -> None:
+    memory = TranslationMemory(tmp_path / "m.sqlite3")
+    engine = FlipEngine()
+    loose = Glossary([Entry({"eng_Latn": "Pumpco", "fra_Latn": "Pumpco"})])
+    keep = Glossary([Entry({"keep": "Pumpco"}, keep=True)])
+    assert _translate(memory, engine, ["Pumpco pumps."], glossary=loose) == [False]
+    assert _translate(memory, engine, ["Pumpco pumps."], glossary=keep) == [False]
+
+
+def test_tmx_skips_inline_codes_and_writes_control_characters_safely(tmp_path: Path) -> None:
+    from bayling_local.translation.tmx import read_tmx, write_tmx
+
+    tagged = tmp_path / "tagged.tmx"
+    tagged.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="en"/><body><tu>'
+        '<tuv xml:lang="en"><seg>Press <bpt i="1">&lt;b&gt;</bpt>Start<ept i="1">&lt;/b&gt;</ept> now.</seg></tuv>'
+        '<tuv xml:lang="fr"><seg>Appuyez sur <hi>Démarrer</hi>.</seg></tuv></tu></body></tmx>'
+    )
+    [entry] = read_tmx(tagged)
+    assert (entry.source, entry.translation) == ("Press Start now.", "Appuyez sur Démarrer.")
+    odd = MemoryEntry("m", "eng_Latn", "fra_Latn", "bell\x07 here", "cloche\x07 ici", "k")
+    assert write_tmx([odd], tmp_path / "odd.tmx") == 1
+    assert read_tmx(tmp_path / "odd.tmx")[0].source == "bell\ufffd here"

@@ -183,3 +183,31 @@ async def test_the_status_bar_says_the_built_in_model_is_a_small_demo_model(make
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert "gemma3-270m (built-in) · small demo model" in str(app.query_one(StatusBar).render())
+
+
+async def test_translation_mode_enforces_the_glossary_from_settings(make_app: MakeApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from glossary.terms_fake import TermEngine
+
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("en\tfr\npump\tpomparelle\n")
+    app = make_app(TermEngine("always"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#glossary", Input).value = str(tmp_path / "missing.tsv")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("does not exist" in n.message for n in app._notifications)  # refused, the dialog stays
+        app.screen.query_one("#glossary", Input).value = str(glossary)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await pick(app, pilot, "f4", "eng")
+        panel = app.query_one(TranslatePanel)
+        panel.set_source_text("Start the pump.")
+        panel.query_one("#source-text").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert panel.translation == "TRATS EHT pomparelle."
+        assert "Glossary: 1/1 terms honoured (1 prompt" in str(panel.query_one("#translate-info").render())

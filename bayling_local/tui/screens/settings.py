@@ -1,6 +1,8 @@
-"""Per-chat settings: system prompt, model, temperature, max tokens, context size."""
+"""Per-chat settings: system prompt, model, temperature, max tokens, context size, translation glossary."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +53,8 @@ class SettingsScreen(ModalScreen[ChatSettings | None]):
                 yield Input(str(s.max_tokens), id="max-tokens", type="integer")
                 yield Label("Context size")
                 yield Input(str(s.ctx), id="ctx", type="integer")
+                yield Label("Glossary file")
+                yield Input(s.glossary, placeholder="terms.tsv (translation mode)", id="glossary")
             yield Label("System prompt (empty: the model's default)")
             yield TextArea(s.system_prompt, id="system-prompt", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
@@ -79,12 +83,16 @@ class SettingsScreen(ModalScreen[ChatSettings | None]):
         )
         max_tokens = _number(self.query_one("#max-tokens", Input).value, "Max tokens", int, *MAX_TOKENS_RANGE)
         ctx = _number(self.query_one("#ctx", Input).value, "Context size", int, *CTX_RANGE)
+        glossary = self.query_one("#glossary", Input).value.strip()
+        if glossary and not Path(glossary).expanduser().is_file():
+            raise ValueError(f"Glossary file {glossary} does not exist")
         return ChatSettings(
             system_prompt=self.query_one("#system-prompt", TextArea).text.strip(),
             model=None if model == AUTO_MODEL else str(model),
             temperature=float(temperature),
             max_tokens=int(max_tokens),
             ctx=int(ctx),
+            glossary=str(Path(glossary).expanduser()) if glossary else "",
         )
 
     def action_cancel(self) -> None:

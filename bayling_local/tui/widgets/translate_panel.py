@@ -173,7 +173,21 @@ class TranslatePanel(Vertical):
         if engine is None:
             self.post_message(events.TaskFailed("translation", NO_MODEL))
             return
-        workers.translate(engine, text, source, target, self.models.generation(), cancel, self.post_message)
+        glossary = None
+        if self.models.glossary_file():
+            from pathlib import Path
+
+            from ...errors import BaylingError
+            from ...translation.glossary import load_glossary
+
+            try:
+                glossary = load_glossary([Path(self.models.glossary_file())], source, target, [], [])
+            except BaylingError as exc:
+                self.post_message(events.TaskFailed("translation", f"{exc} (change the glossary with F2)"))
+                return
+        workers.translate(
+            engine, text, source, target, self.models.generation(), cancel, self.post_message, glossary
+        )
 
     def stop(self) -> None:
         """Stop the translation within one decode step; what was translated so far stays."""
@@ -199,6 +213,11 @@ class TranslatePanel(Vertical):
             # The best attempt is shown; say which lines are still doubtful and why (see translation.checks).
             more = f" (+{len(failing) - 3} more)" if len(failing) > 3 else ""
             info = f"Check failed: {', '.join(failing[:3])}{more} · {info}"
+        from ...translation.terms import glossary_summary
+
+        terms = glossary_summary([(f"line {n}", r.terms) for n, r in enumerate(results, 1)])
+        if terms:
+            info = f"{terms[0][0].upper()}{terms[0][1:]} · {info}"
         if message.stopped:
             info = f"Stopped: the translation is partial · {info}"
             self.notify("Stopped.", timeout=3)
