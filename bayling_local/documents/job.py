@@ -19,7 +19,7 @@ from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
 from ..errors import BaylingError, DocumentError, OutputError, UsageError
 from ..languages import Language
 from ..translation.markers import strip_markers
-from ..translation.memory import TranslationMemory, open_memory
+from ..translation.memory import TranslationMemory, memory_notice, open_memory
 from .folder import FolderPlan, plan_folder
 from .formats import chosen_format, read_document
 from .model import Document, fail, usable
@@ -254,13 +254,8 @@ def _finish(
         _write(job.report, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
     for line in summary_lines(outcomes, folder, plan):
         job.notify(line)
-    results = [result for outcome in outcomes for result in outcome.results]
-    remembered = sum(1 for result in results if result.from_memory)
-    if remembered:
-        job.notify(
-            f"Translation memory: {remembered} from memory, {len(results) - remembered} translated "
-            "(--no-memory skips it)."
-        )
+    for line in memory_notice([result for outcome in outcomes for result in outcome.results]):
+        job.notify(line)
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     if failed:
         raise BaylingError(f"{len(failed)} of {len(outcomes)} file(s) failed (named above)")

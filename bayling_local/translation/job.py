@@ -107,7 +107,7 @@ def _translate_lines(
 
             translator.fallback = document_language(job.lines)
         translate_segments(translator, lines, on_result=release, on_piece=on_piece)
-        for notice in memory_notice(memory, sum(1 for line in lines if line.strip())):
+        for notice in memory_notice(finished):
             job.notify(notice)
     except (KeyboardInterrupt, BaylingError):  # a server that went away mid-run too: keep what is done
         _keep_partial(job, done, finished)

@@ -16,7 +16,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -280,13 +280,13 @@ def open_memory(use: bool, temperature: float, notify: Callable[[str], None]) ->
     return TranslationMemory(memory_db(), notify)
 
 
-def memory_notice(memory: TranslationMemory | None, translated: int) -> list[str]:
-    """`97 from memory, 3 translated` when the memory gave anything."""
-    if memory is None or not memory.hits:
+def memory_notice(results: Sequence[Any]) -> list[str]:
+    """`Translation memory: 97 from memory, 3 translated` when the memory gave any of these results."""
+    remembered = sum(1 for result in results if result.from_memory)
+    if not remembered:
         return []
-    return [
-        f"Translation memory: {memory.hits} from memory, {translated - memory.hits} translated (--no-memory skips it)."
-    ]
+    translated = sum(1 for result in results if result.source.strip()) - remembered
+    return [f"Translation memory: {remembered} from memory, {translated} translated (--no-memory skips it)."]
 
 
 def _imported_key(entry: MemoryEntry) -> str:

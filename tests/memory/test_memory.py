@@ -223,3 +223,16 @@ def test_tmx_skips_inline_codes_and_writes_control_characters_safely(tmp_path: P
     odd = MemoryEntry("m", "eng_Latn", "fra_Latn", "bell\x07 here", "cloche\x07 ici", "k")
     assert write_tmx([odd], tmp_path / "odd.tmx") == 1
     assert read_tmx(tmp_path / "odd.tmx")[0].source == "bell\ufffd here"
+
+
+def test_plain_text_again_says_what_came_from_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = FlipEngine()
+    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    text = tmp_path / "in.txt"
+    text.write_text("Open the valve.\n\nStart the pump.\n")
+    run = ["translate", "-i", str(text), "--to", "fr", "--from", "en"]
+    first = CliRunner().invoke(cli, run)
+    assert first.exit_code == 0 and "Translation memory" not in first.stderr
+    again = CliRunner().invoke(cli, run)
+    assert again.stdout == first.stdout == "NEPO EHT EVLAV.\n\nTRATS EHT PMUP.\n"
+    assert "Translation memory: 2 from memory, 0 translated" in again.stderr
