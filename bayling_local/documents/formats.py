@@ -112,17 +112,11 @@ class PlainDocument(Document):
         lines = list(self.lines)
         for segment, place, translation in zip(self.segments, self.places, translations, strict=True):
             line = lines[place]
-            text = _unescaped(usable(segment, translation).text, segment.table)
+            text = segment.table.restore(usable(segment, translation).text)
             body = line.rstrip("\r\n")
             lead = body[: len(body) - len(body.lstrip())]
             lines[place] = lead + text + line[len(body) :]
         return "".join(lines).encode("utf-8")
-
-
-def _unescaped(text: str, table: MarkerTable) -> str:
-    from ..translation.markers import MARKER
-
-    return MARKER.sub(lambda match: str(table.kept.get(int(match.group(2)), match.group(0))), text)
 
 
 def is_document_run(input_file: Path | None, override: str | None) -> bool:

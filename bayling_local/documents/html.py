@@ -216,18 +216,9 @@ def _text_of(holder: tuple[Any, str]) -> str:
 
 def _attribute_setter(element: Any, name: str, table: MarkerTable) -> Apply:
     def apply(translation: str) -> None:
-        element.set(name, _plain(translation, table))
+        element.set(name, table.restore(translation))  # an attribute holds text only
 
     return apply
-
-
-def _plain(translation: str, table: MarkerTable) -> str:
-    """A translation with void markers put back as the text they kept (an attribute holds no elements)."""
-    parts = unmarked_runs(translation)
-    for index in range(1, len(parts), 2):
-        kept = table.kept[int(parts[index].strip("</>m"))]
-        parts[index] = kept if isinstance(kept, str) else ""
-    return "".join(parts)
 
 
 def _run_setter(

@@ -20,7 +20,7 @@ from ..languages import Language
 from ..textio import decode_utf8
 from ..translation.markers import strip_markers
 from .lines import unspaced, wrap_to
-from .markdown_inline import HITS, MarkedInline, marked, restored, track_positions
+from .markdown_inline import HITS, MarkedInline, marked, track_positions
 from .model import Document, fail, usable
 
 FRONT_MATTER_KEYS = ("title", "description")
@@ -174,7 +174,7 @@ class MarkdownDocument(Document):
             return [_yaml_scalar(text, span.yaml_style or "")]
         breaks = span.inline.breaks if not unspaced(text) else []
         wrapped = wrap_to(text, breaks)
-        lines = "\n".join(restored(line, span.inline.table) for line in wrapped).split("\n")
+        lines = "\n".join(span.inline.table.restore(line) for line in wrapped).split("\n")
         return [line.replace("|", "\\|") for line in lines] if span.escape_pipes else lines
 
 

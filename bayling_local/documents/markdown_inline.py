@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ..translation.markers import MarkerTable, literal_markers_escaped, unmarked_runs
+from ..translation.markers import MarkerTable, literal_markers_escaped
 from .lines import shares
 
 HITS = "bayling_local_hits"
@@ -266,20 +266,3 @@ def _delimiter_runs(hits: list[Hit]) -> list[tuple[int, int, str]]:
         else:
             runs.append([position, position + width, kind])
     return [(start, end, kind or "mixed") for start, end, kind in runs]
-
-
-def restored(translation: str, table: MarkerTable) -> str:
-    """The Markdown source of a translation: its markers replaced by the pieces they keep."""
-    parts = unmarked_runs(translation)
-    out: list[str] = []
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            out.append(part)
-            continue
-        closing, number = part.startswith("</"), int(part.strip("</>m"))
-        kept = table.kept[number]
-        if isinstance(kept, tuple):
-            out.append(kept[1] if closing else kept[0])
-        else:
-            out.append(str(kept))
-    return "".join(out)

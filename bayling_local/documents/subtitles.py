@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..languages import Language
 from ..textio import decode_utf8
-from ..translation.markers import MarkerTable, literal_markers_escaped, unmarked_runs
+from ..translation.markers import MarkerTable, literal_markers_escaped
 from .lines import best_split, shares, unspaced, wrap_to
 from .model import Document, fail, usable
 
@@ -86,7 +86,7 @@ class SubtitleDocument(Document):
         ending = _ending(lines[cue.text_lines[0]])
         last = lines[cue.text_lines[-1]]
         final = last[len(last.rstrip("\r\n")) :]  # none when the file ends on this line without one
-        text = ending.join(_restored(line, table) for line in new) + final
+        text = ending.join(table.restore(line) for line in new) + final
         first, *rest = cue.text_lines
         lines[first] = text
         for index in rest:
@@ -190,17 +190,6 @@ def _marked(text: str, table: MarkerTable) -> str:
     for index, _name in opened:  # opened here, closed in another cue: kept where it is
         pieces[index] = table.void(pieces[index])
     return table.protect_urls("".join(pieces)) if "://" in text else "".join(pieces)
-
-
-def _restored(text: str, table: MarkerTable) -> str:
-    parts = unmarked_runs(text)
-    for index in range(1, len(parts), 2):
-        kept = table.kept[int(parts[index].strip("</>m"))]
-        if isinstance(kept, tuple):
-            parts[index] = kept[1] if parts[index].startswith("</") else kept[0]
-        else:
-            parts[index] = str(kept)
-    return "".join(parts)
 
 
 def _ending(line: str) -> str:

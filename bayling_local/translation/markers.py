@@ -123,6 +123,20 @@ class MarkerTable:
         number = self._take(kept)
         return f"<m{number}>", f"</m{number}>"
 
+    def restore(self, text: str) -> str:
+        """`text` with its markers replaced by the source text they keep: a pair's opening and closing
+        pieces (kept as a tuple), a single marker's string; a marker that keeps an object (an element the
+        format puts back itself) leaves nothing."""
+
+        def replace(match: re.Match[str]) -> str:
+            closing, number, _single = match.groups()
+            kept = self.kept.get(int(number), match.group(0))
+            if isinstance(kept, tuple):
+                return str(kept[1] if closing else kept[0])
+            return kept if isinstance(kept, str) else ""
+
+        return MARKER.sub(replace, text)
+
     def protect_urls(self, text: str) -> str:
         """`text` with each URL and e-mail address replaced by a void marker that keeps it."""
         return _URL.sub(lambda match: self.void(match.group(0)), text)
