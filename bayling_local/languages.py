@@ -17,6 +17,9 @@ from functools import cache
 from .errors import UnknownLanguageError
 from .languages_data import LANGUAGE_ROWS, SCRIPT_NAMES
 
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm"})
+"""ISO 15924 scripts written right to left."""
+
 
 @dataclass(frozen=True)
 class Language:
@@ -34,6 +37,11 @@ class Language:
     """ISO 639-1 two-letter code where one exists and points at this variety, e.g. `zh`; else None."""
     script: str
     """ISO 15924 script code, e.g. `Hans`."""
+
+    @property
+    def right_to_left(self) -> bool:
+        """Written right to left (Arabic, Hebrew, Thaana, Syriac, N'Ko, Adlam scripts)."""
+        return self.script in RTL_SCRIPTS
 
     @property
     def script_name(self) -> str:

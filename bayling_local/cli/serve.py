@@ -46,6 +46,13 @@ from .options import api_key_options, hardware_options, read_api_key, settings_f
     show_default=True,
     help="On SIGTERM or Ctrl-C, seconds running requests may take to finish before they are cancelled.",
 )
+@click.option(
+    "--max-upload",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Largest document the web page or /translate_file may upload, in MiB.",
+)
 @hardware_options()
 @click.option("--verbose", is_flag=True, help="Show llama.cpp's own log.")
 def serve_command(
@@ -61,13 +68,14 @@ def serve_command(
     max_queue: int,
     request_timeout: float,
     grace: float,
+    max_upload: int,
     threads: int | None,
     n_gpu_layers: int | None,
     ctx: int | None,
     verbose: bool,
 ) -> None:
-    """Serve the models over HTTP: OpenAI's API under /v1 and LibreTranslate's (/translate, /languages,
-    /detect), every client batched through one scheduler per model.
+    """Serve the models over HTTP: a translation web page at /, OpenAI's API under /v1 and LibreTranslate's
+    (/translate, /translate_file, /languages, /detect), every client batched through one scheduler per model.
 
     Example: bayling-local serve --port 8080, then point an OpenAI client at http://127.0.0.1:8080/v1
     """
@@ -87,5 +95,6 @@ def serve_command(
         max_models=max_models,
         parallel=parallel,
         grace_seconds=grace,
+        max_upload_bytes=max_upload << 20,
     )
     serve(build_state(config, runtime, generation), lambda line: click.echo(line, err=True))

@@ -34,7 +34,6 @@ INLINE = {
 """Phrasing elements: they sit inside a sentence, so they become markers rather than segment boundaries."""
 KEPT_WHOLE = {"br", "img", "wbr", "input", "select", "meter", "progress", "picture", "audio", "video"}
 KEPT_WHOLE |= {"canvas", "iframe", "embed", "object"} | SKIPPED
-RTL_SCRIPTS = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm"}
 _DOCUMENT = re.compile(
     r"\A(?:\s|<!--.*?-->|<\?.*?\?>)*<(?:!doctype|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
@@ -100,7 +99,7 @@ class HtmlDocument(Document):
             )
             return inner.encode("utf-8")
         root.set("lang", language_tag(target))
-        if target.script in RTL_SCRIPTS:
+        if target.right_to_left:
             root.set("dir", "rtl")
         elif root.get("dir") == "rtl":
             del root.attrib["dir"]

@@ -13,8 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BaylingError, ContextOverflowError, ModelNotFoundError, UsageError
-from . import libre_api, openai_api, tokenize_api
+from ..errors import BaylingError, ContextOverflowError, InputError, ModelNotFoundError, UsageError
+from . import files, libre_api, openai_api, page, tokenize_api, web_api
+from .files import JobNotFoundError
+from .page import PageFileNotFoundError
 from .pool import ModelsBusyError, QueueFullError
 from .run import NotEnoughMemoryError
 from .security import ApiKeyError, Guard, error_body
@@ -29,6 +31,9 @@ _STATUS: list[tuple[type[BaseException], int, str]] = [
     (NotEnoughMemoryError, 503, "overloaded"),
     (ContextOverflowError, 400, "context_length_exceeded"),
     (UsageError, 400, "invalid_request"),
+    (InputError, 400, "invalid_request"),
+    (JobNotFoundError, 404, "not_found"),
+    (PageFileNotFoundError, 404, "not_found"),
     (TimeoutError, 504, "timeout"),
 ]
 
@@ -55,6 +60,9 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
     app.include_router(openai_api.router)
     app.include_router(libre_api.router)
     app.include_router(tokenize_api.router)
+    app.include_router(web_api.router)
+    app.include_router(files.router)
+    app.include_router(page.router)
     _add_status_routes(app, state)
     _add_error_handlers(app)
     on_status = state.metrics.answered if state.metrics is not None else None

@@ -28,6 +28,8 @@ class ServerConfig:
     """Web origins allowed to call from a browser (no CORS headers at all when empty)."""
     max_body_bytes: int = 1 << 20
     """Largest request body; bigger ones get 413."""
+    max_upload_bytes: int = 32 << 20
+    """Largest document upload (`/api/files`, `/translate_file`); bigger ones get 413."""
     max_queue: int = 64
     """Requests waiting or running at once, all models together; more get 429 with Retry-After."""
     request_timeout: float = 600.0

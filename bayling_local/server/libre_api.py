@@ -11,7 +11,6 @@ and FLORES codes, ISO 639-3 codes and names are accepted too. Texts go through t
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +18,9 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request
 
-from ..detect import MIN_CONFIDENCE, detect_language, document_language
+from ..detect import detect_language
 from ..errors import BaylingError, UsageError
 from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
-from ..translation.markers import strip_markers
 from .security import ApiKeyError, keys_match
 
 if TYPE_CHECKING:
@@ -87,16 +85,15 @@ async def translate(request: Request) -> dict[str, Any]:
     kind = str(fields.get("format") or "text").lower()
     if kind not in ("text", "html"):
         raise UsageError(f"format must be text or html, not {kind!r}")
-    if not fields.get("target"):
-        raise UsageError("target is required (a language code such as fr)")
-    target = from_libre(str(fields["target"]))
-    source_code = str(fields.get("source") or "auto")
-    source = None if source_code.strip().lower() == "auto" else from_libre(source_code)
-    glossary = _glossary(fields, source, target)
+    from .web_api import languages_of, model_of
+
+    source, target = languages_of(fields)
+    glossary = request_glossary(fields, source, target)
+    model = model_of(fields)
     if kind == "html":
-        translated, results = await _translate_html(state, texts, source, target, glossary)
+        translated, results = await _translate_html(state, texts, source, target, glossary, model)
     else:
-        results = await _translate(state, texts, source, target, glossary)
+        results = await _translate(state, texts, source, target, glossary, model)
         translated = ["\n".join(r.translation for r in group) for group in results]
     answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
     if source is None:
@@ -134,13 +131,20 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
         "apiKeys": keyed,
         "keyRequired": keyed,
         "suggestions": False,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": True,
+        "supportedFilesFormat": _file_formats(),
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": "en", "name": "English"},
         },
     }
+
+
+@cache
+def _file_formats() -> list[str]:
+    from ..documents.formats import EXTENSIONS
+
+    return [ext for extensions in EXTENSIONS.values() for ext in extensions]
 
 
 @cache
@@ -160,9 +164,9 @@ def _texts(q: Any) -> tuple[list[str], bool]:
     raise UsageError("q is required: a text, or a list of texts")
 
 
-def _glossary(fields: dict[str, Any], source: Language | None, target: Language) -> Glossary | None:
+def request_glossary(fields: dict[str, Any], source: Language | None, target: Language) -> Glossary | None:
     """The request's own terms (an extension of LibreTranslate's API): `glossary` as TSV/CSV text with a
-    header row of languages, or an object of source term -> target term; `keep`, names to keep unchanged
+    header row of languages, TBX text, or an object of source term -> target term; `keep`, names to keep unchanged
     (a list, or one name a line)."""
     from ..translation.glossary import Entry, Glossary, entries_from_text
 
@@ -178,7 +182,12 @@ def _glossary(fields: dict[str, Any], source: Language | None, target: Language)
         ]
     elif isinstance(given, str) and given.strip():
         try:
-            entries = entries_from_text(given, "the glossary", source, target)
+            if given.lstrip().startswith("<"):  # a TBX termbase (XML); anything else is TSV/CSV
+                from ..translation.glossary_tbx import read_tbx
+
+                entries = read_tbx(given.encode("utf-8"), "the glossary")
+            else:
+                entries = entries_from_text(given, "the glossary", source, target)
         except BaylingError as exc:
             raise UsageError(str(exc)) from exc
     elif given:
@@ -196,30 +205,22 @@ async def _translate(
     source: Language | None,
     target: Language,
     glossary: Glossary | None = None,
+    model: str | None = None,
 ) -> list[list[Any]]:
     """Every line of every text in one call to the translation core (so they batch), regrouped per text."""
-    from ..translation.batch import translate_segments
-    from ..translation.translator import Translator
+    from .translating import TranslationRun, run_lines
 
     lines = [text.split("\n") for text in texts]
-    flat = [line for group in lines for line in group]
-    cancel = threading.Event()
-    lease = await state.lease(None)
+    run = TranslationRun([line for group in lines for line in group], target, source, glossary)
+    lease = await state.lease(model)
     try:
-        translator = Translator(lease.engine, target, source, state.generation, glossary=glossary)
-
-        def run() -> list[Any]:
-            if source is None:  # a short line among others takes their language
-                translator.fallback = document_language([strip_markers(line) for line in flat])
-            return translate_segments(translator, flat, cancel=cancel, progress=False)
-
         try:
             with anyio.fail_after(state.config.request_timeout):
                 results = await anyio.to_thread.run_sync(
-                    run, limiter=state.waiters.limiter, abandon_on_cancel=True
+                    run_lines, state, lease, run, limiter=state.waiters.limiter, abandon_on_cancel=True
                 )
         except BaseException:
-            cancel.set()
+            run.cancel.set()
             raise
     finally:
         lease.release()
@@ -231,7 +232,12 @@ async def _translate(
 
 
 async def _translate_html(
-    state: ServerState, texts: list[str], source: Language | None, target: Language, glossary: Glossary | None
+    state: ServerState,
+    texts: list[str],
+    source: Language | None,
+    target: Language,
+    glossary: Glossary | None,
+    model: str | None,
 ) -> tuple[list[str], list[list[Any]]]:
     """HTML fragments: their text and attributes translated, tags kept (`documents.html`), every segment of
     every fragment through the core in one call."""
@@ -244,7 +250,7 @@ async def _translate_html(
         raise UsageError(str(exc).replace("the input: ", "q: ", 1)) from exc
     wanted = [(i, d) for i, d in enumerate(documents) if d is not None and d.segments]
     joined = ["\n".join(s.text for s in d.segments) for _i, d in wanted]
-    groups = await _translate(state, joined, source, target, glossary)
+    groups = await _translate(state, joined, source, target, glossary, model)
     translated = list(texts)
     results: list[list[Any]] = [[] for _ in texts]
     for (index, document), group in zip(wanted, groups, strict=True):
@@ -254,8 +260,9 @@ async def _translate_html(
 
 
 def _detected(results: list[Any]) -> dict[str, Any]:
-    found = next((r for r in results if r.source.strip()), None)
-    if found is None or found.source_language is None:
+    from .translating import detected
+
+    found = detected(results)
+    if found is None:
         return {"language": "", "confidence": 0.0}
-    confidence = found.detection_confidence or MIN_CONFIDENCE
-    return {"language": libre_code(BY_CODE[found.source_language]), "confidence": round(100 * confidence, 1)}
+    return {"language": libre_code(found[0]), "confidence": round(100 * found[1], 1)}

@@ -154,7 +154,7 @@ def serve(state: ServerState, announce: Callable[[str], None]) -> None:
     port = listening.getsockname()[1]  # the one the system chose for --port 0
     shown = f"[{config.host}]" if ":" in config.host else config.host
     announce(
-        f"Serving on http://{shown}:{port} (OpenAI: /v1, LibreTranslate: /translate); default model "
+        f"Serving on http://{shown}:{port} (web page: /, OpenAI: /v1, LibreTranslate: /translate); default model "
         f"{state.pool.default}, loading now. Ctrl-C stops."
     )
     _run_with_graceful_signals(server, listening)

@@ -50,11 +50,18 @@ class Guard:
         if problem is not None:
             await _reply(send, path, *problem)
             return
+        limit = self._limit(path)
         declared = headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.config.max_body_bytes:
-            await _reply(send, path, 413, self._too_large(), "request_too_large")
+        if declared and declared.isdigit() and int(declared) > limit:
+            await _reply(send, path, 413, self._too_large(limit), "request_too_large")
             return
-        await self.app(scope, self._counting(receive), send)
+        await self.app(scope, self._counting(receive, limit), send)
+
+    def _limit(self, path: str) -> int:
+        """Documents may be larger than the other requests (`--max-upload`)."""
+        if path in UPLOAD_PATHS:
+            return max(self.config.max_upload_bytes, self.config.max_body_bytes)
+        return self.config.max_body_bytes
 
     def _watching(self, path: str, send: Send) -> Send:
         if self.on_status is None:
@@ -76,18 +83,24 @@ class Guard:
                 "forbidden_host",
             )
         origin = headers.get("origin")
-        if scope.get("method") == "POST" and origin and not self._origin_allowed(origin):
+        writes = scope.get("method") not in ("GET", "HEAD", "OPTIONS")
+        if writes and origin and not self._origin_allowed(origin, _bound_port(scope)):
             return (
                 403,
                 f"requests from the web page at {origin} are not allowed; see --cors-origin",
                 "forbidden_origin",
             )
         wanted = self.config.api_key
-        # Only /v1/, /tokenize and /metrics (Prometheus sends a bearer token) are checked here: LibreTranslate
+        # Only /v1/, /api/translate, /api/files, /tokenize and /metrics (Prometheus sends a bearer token) are
+        # checked here: LibreTranslate
         # routes take the key in their body (`api_key`) and check it themselves; /health, /languages and
         # /frontend/settings stay open, as LibreTranslate's do. A CORS preflight (OPTIONS) never carries the
         # key: the browser asks first.
-        bearer = path.startswith("/v1/") or path in ("/tokenize", "/metrics")
+        bearer = path.startswith(("/v1/", "/api/files")) or path in (
+            "/tokenize",
+            "/metrics",
+            "/api/translate",
+        )
         if wanted and bearer and scope.get("method") != "OPTIONS":
             given = headers.get("authorization", "")
             token = given[7:].strip() if given.lower().startswith("bearer ") else ""
@@ -95,7 +108,7 @@ class Guard:
                 return 401, "invalid or missing API key: send Authorization: Bearer KEY", "invalid_api_key"
         return None
 
-    def _origin_allowed(self, origin: str) -> bool:
+    def _origin_allowed(self, origin: str, bound_port: int) -> bool:
         """A browser page may post only from this server's own origin (its scheme, host and port; another
         local web server's page is another origin) or one named with --cors-origin."""
         if origin in self.config.cors_origins or "*" in self.config.cors_origins:
@@ -110,18 +123,21 @@ class Guard:
         host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
         return (
             parts.scheme == "http"
-            and port == self.config.port
+            and port == bound_port
             and self.config.host_allowed(host)
             and not self.config.wildcard
         )
 
-    def _too_large(self) -> str:
-        return f"the request body is larger than {self.config.max_body_bytes} bytes; send less at once"
+    def _too_large(self, limit: int) -> str:
+        if limit > self.config.max_body_bytes:
+            return (
+                f"the file is larger than the server's upload limit ({_size(limit)}; see serve --max-upload)"
+            )
+        return f"the request body is larger than {limit} bytes; send less at once"
 
-    def _counting(self, receive: Receive) -> Receive:
+    def _counting(self, receive: Receive, limit: int) -> Receive:
         """A body without Content-Length (chunked) is counted as it arrives."""
         seen = 0
-        limit = self.config.max_body_bytes
 
         async def counted() -> MutableMapping[str, Any]:
             nonlocal seen
@@ -132,10 +148,23 @@ class Guard:
                     from starlette.exceptions import HTTPException
 
                     # An HTTPException passes FastAPI's body reader unchanged (anything else becomes a 400).
-                    raise HTTPException(413, self._too_large())
+                    raise HTTPException(413, self._too_large(limit))
             return message
 
         return counted
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):g} MiB" if count >= 1 << 20 else f"{count / 1024:g} KiB"
+
+
+def _bound_port(scope: Scope) -> int:
+    """The port the server really listens on (`--port 0` lets the system choose it)."""
+    server = scope.get("server")
+    return int(server[1]) if server and server[1] is not None else 0
+
+
+UPLOAD_PATHS = frozenset({"/api/files", "/translate_file"})
 
 
 def error_body(path: str, message: str, code: str) -> dict[str, Any]:

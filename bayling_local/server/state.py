@@ -33,6 +33,9 @@ class ServerState:
     """What a client building its own prompts needs to know of a model it has not loaded: its prompt
     format and context (`bayling_local` in `/v1/models`); None when unknown."""
 
+    files: Any = None
+    """`server.files.FileJobs`: the document translations under way and finished."""
+
     def model_facts(self, name: str) -> dict[str, Any] | None:
         """`describe`, taken from the engine itself when the model is loaded."""
         engine = self.pool.loaded_engine(name)
@@ -45,6 +48,10 @@ class ServerState:
 
     def __post_init__(self) -> None:
         self.waiters = Waiters(self.config.max_queue + 8)
+        if self.files is None:
+            from .files import FileJobs
+
+            self.files = FileJobs()
 
     async def lease(self, model: str | None) -> Lease:
         """Admit the request and get its model, loading it in a worker thread if needed."""

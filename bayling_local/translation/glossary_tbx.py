@@ -13,15 +13,19 @@ from .glossary import Entry
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def read_tbx(path: Path) -> list[Entry]:
+def read_tbx(path: Path | bytes, name: str | None = None) -> list[Entry]:
+    """The entries of a TBX file, or of TBX text (`bytes`, named `name` in messages)."""
     import lxml.etree
 
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
+    label = name or str(path)
     try:
-        root = lxml.etree.parse(
-            str(path), lxml.etree.XMLParser(resolve_entities=False, no_network=True)
-        ).getroot()
+        if isinstance(path, bytes):
+            root = lxml.etree.fromstring(path, parser)
+        else:
+            root = lxml.etree.parse(str(path), parser).getroot()
     except (OSError, lxml.etree.XMLSyntaxError) as exc:
-        raise InputError(f"{path} is not a readable TBX file ({exc})") from exc
+        raise InputError(f"{label} is not a readable TBX file ({exc})") from exc
     entries = []
     for concept in _named(root, ("termEntry", "conceptEntry")):
         terms: dict[str, str] = {}
@@ -37,7 +41,7 @@ def read_tbx(path: Path) -> list[Entry]:
         if terms:
             entries.append(Entry(terms))
     if not entries:
-        raise InputError(f"{path} holds no term entries (termEntry/conceptEntry with langSet terms)")
+        raise InputError(f"{label} holds no term entries (termEntry/conceptEntry with langSet terms)")
     return entries
 
 
