@@ -47,12 +47,14 @@ def translation_prompt(
     strict: bool = False,
     earlier: Sequence[tuple[str, str]] = (),
     terms: Sequence[tuple[str, str]] = (),
+    note: str | None = None,
 ) -> str:
     """A few-shot completion prompt that ends where the translation should begin (`strict`: the header also
     says to translate all of it, for the retry after a failed check). `earlier`: the text's own segments
     before this one with their translations, as the last examples (closest to the line asked for). `terms`:
     (source, target) glossary terms, in a line just before the text (after the examples, so every prompt
-    keeps the start the scheduler shares)."""
+    keeps the start the scheduler shares). `note`: what the text is (a PO entry's context and comments), a
+    line before it that is not to be translated."""
     source_label = source_label or "Original"
     examples_source = EXAMPLES.get(source_code or "eng_Latn", EXAMPLES["eng_Latn"])
     examples_target = EXAMPLES.get(target_code)
@@ -71,6 +73,8 @@ def translation_prompt(
     for example_source, example_target in [*pairs, *earlier]:
         lines.append(f"{source_label}: {example_source}")
         lines.append(f"{target_label}: {example_target}")
+    if note:
+        lines.append(f"Note (not to translate): {note}")
     if terms:
         glossary = "; ".join(f"{before} = {after}" for before, after in dict.fromkeys(terms))
         lines.append(f"Glossary ({source_label} = {target_label}): {glossary}")

@@ -247,6 +247,20 @@ def _lookup_tag(key: str) -> Language | None:
     return _lookup(lang)
 
 
+def names_by_code() -> dict[str, list[str]]:
+    """Every name and code `resolve_language` takes for each language (its ambiguous names only where it is
+    the default): what a search box matches first."""
+    found: dict[str, list[str]] = {lang.code: [] for lang in ALL_LANGUAGES}
+    for key in _index():
+        language = _lookup(key)
+        if language is not None:
+            found[language.code].append(key)
+    for key, code in DEFAULTS.items():
+        if key not in found[code]:
+            found[code].append(key)
+    return found
+
+
 def find_language(query: str) -> Language | None:
     """The language a name or code means, or None. See `resolve_language`."""
     key = _normalize(query)

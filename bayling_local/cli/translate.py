@@ -31,12 +31,22 @@ from .options import (
     "--input",
     "input_file",
     type=click.Path(path_type=Path),
-    help="File to translate (.txt, .md, .html, .srt, .vtt, .docx), or a folder of them (with -o DIR).",
+    help="File to translate (.txt .md .html .srt .vtt .docx, .po .pot .xlf .xliff .json .arb .yml .yaml), or a "
+    "folder of them (with -o DIR).",
 )
-@click.option("--format", "doc_format", help="Read -i as this format: text, markdown, html, srt, vtt, docx.")
+@click.option(
+    "--format",
+    "doc_format",
+    help="Read -i as this format: text, markdown, html, srt, vtt, docx, po, xliff, json, arb, yaml.",
+)
 @click.option("--report", type=click.Path(path_type=Path), help="Write a JSON record per segment here.")
 @click.option("--copy-other", is_flag=True, help="Folder runs: copy files of other types to the output.")
-@click.option("--overwrite", is_flag=True, help="Folder runs: replace output files that exist.")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Folder runs: replace output files that exist. PO/XLIFF: translate entries that have a translation too.",
+)
+@click.option("--no-fuzzy", is_flag=True, help="PO files: do not flag machine translations #, fuzzy.")
 @click.option(
     "--glossary",
     "glossaries",
@@ -98,6 +108,7 @@ def translate_command(
     report: Path | None,
     copy_other: bool,
     overwrite: bool,
+    no_fuzzy: bool,
     glossaries: tuple[Path, ...],
     no_memory: bool,
     keep: tuple[str, ...],
@@ -122,7 +133,8 @@ def translate_command(
     verbose: bool,
 ) -> None:
     """Translate TEXT, stdin or a file (-i) into the --to language: plain text line by line, documents
-    (Markdown, HTML, SRT, WebVTT, DOCX) keeping their structure, folders file by file.
+    (Markdown, HTML, SRT, WebVTT, DOCX) keeping their structure, localization files (PO, XLIFF, JSON, ARB,
+    YAML) with their placeholders checked, folders file by file.
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
     """
@@ -136,9 +148,9 @@ def translate_command(
         raise UsageError(
             f"--in-place and --resume are for plain text, not {what}; give -o for the translation"
         )
-    if not documents and (report is not None or copy_other or overwrite):
+    if not documents and (report is not None or copy_other or overwrite or no_fuzzy):
         raise UsageError(
-            "--report, --copy-other and --overwrite are for documents and folders (-i FILE.md, -i DIR)"
+            "--report, --copy-other, --overwrite and --no-fuzzy are for documents and folders (-i FILE.md, -i DIR)"
         )
     if documents and input_file is not None and input_file.is_dir():
         backup = None
@@ -179,7 +191,7 @@ def translate_command(
     )
     if documents:
         assert input_file is not None
-        _run_documents(input_file, doc_format, report, copy_other, overwrite, shared)
+        _run_documents(input_file, doc_format, report, copy_other, overwrite, shared, fuzzy=not no_fuzzy)
     else:
         _run_lines(text, input_file, backup, resume, shared)
 
@@ -211,6 +223,7 @@ def _run_documents(
     copy_other: bool,
     overwrite: bool,
     shared: dict[str, Any],
+    fuzzy: bool = True,
 ) -> None:
     from ..documents.job import DocumentJob, run_document_job
 
@@ -220,6 +233,7 @@ def _run_documents(
         report=report,
         copy_other=copy_other,
         overwrite=overwrite,
+        fuzzy=fuzzy,
         **shared,
     )
 

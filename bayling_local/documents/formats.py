@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BaylingError, DocumentError, InputError, UsageError
@@ -18,6 +19,11 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "srt": (".srt",),
     "vtt": (".vtt",),
     "docx": (".docx",),
+    "po": (".po", ".pot"),
+    "xliff": (".xlf", ".xliff"),
+    "json": (".json",),
+    "arb": (".arb",),
+    "yaml": (".yml", ".yaml"),
 }
 """Format names (`--format`) and the extensions that pick them."""
 
@@ -52,10 +58,20 @@ def chosen_format(path: Path | None, override: str | None) -> str:
     return found
 
 
-def read_document(data: bytes, path: Path | None, name: str) -> Document:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How localization files are filled (`translate` flags)."""
+
+    overwrite: bool = False
+    """Translate entries that already have a translation (PO, XLIFF) too."""
+    fuzzy: bool = True
+    """Flag PO translations `#, fuzzy` for review (`--no-fuzzy`: not)."""
+
+
+def read_document(data: bytes, path: Path | None, name: str, options: ReadOptions | None = None) -> Document:
     """The document in `data`, read as format `name`; DocumentError (file, place, problem) if it is not."""
     try:
-        document = _read(data, path, name)
+        document = _read(data, path, name, options or ReadOptions())
     except InputError as exc:  # not UTF-8, empty: the file is malformed for its format (exit 2)
         raise exc if isinstance(exc, DocumentError) else DocumentError(str(exc)) from exc
     except BaylingError:
@@ -66,7 +82,11 @@ def read_document(data: bytes, path: Path | None, name: str) -> Document:
     return document
 
 
-def _read(data: bytes, path: Path | None, name: str) -> Document:
+def _read(data: bytes, path: Path | None, name: str, options: ReadOptions) -> Document:
+    if name in ("po", "xliff", "json", "arb", "yaml"):
+        from .localization import read_localization
+
+        return read_localization(data, path, name, options.overwrite, options.fuzzy)
     if name == "markdown":
         from .markdown import read_markdown
 

@@ -11,7 +11,6 @@ ones. `<html lang>` becomes the target's tag (and `dir="rtl"` for right-to-left 
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 
 from ..languages import Language
 from ..textio import decode_utf8
-from ..translation.markers import MarkerTable, literal_markers_escaped, strip_markers, unmarked_runs
+from ..translation.markers import MarkerTable, literal_markers_escaped, strip_markers
+from .elements import build_elements
 from .model import SPACE, Document, collapse, fail, language_tag, usable
 
 TRANSLATED_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -239,40 +239,9 @@ def _run_setter(
 
 
 def _build(translation: str, table: MarkerTable) -> Any:
-    """Elements from a marked translation: each pair becomes a copy of its element (attributes, no old
-    content) around the new text, each void marker the kept element itself (or its text)."""
     import lxml.html
 
-    container = lxml.html.Element("div")
-    stack = [container]
-    for index, part in enumerate(unmarked_runs(translation)):
-        if index % 2 == 0:
-            _append_text(stack[-1], part)
-            continue
-        kept = table.kept[int(part.strip("</>m"))]
-        if part.startswith("</"):
-            stack.pop()
-        elif isinstance(kept, str):
-            _append_text(stack[-1], kept)
-        elif part.endswith("/>"):
-            element = copy.deepcopy(kept)
-            element.tail = None
-            stack[-1].append(element)
-        else:
-            element = lxml.html.Element(kept.tag, dict(kept.attrib))
-            stack[-1].append(element)
-            stack.append(element)
-    return container
-
-
-def _append_text(element: Any, text: str) -> None:
-    if not text:
-        return
-    if len(element):
-        last = element[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        element.text = (element.text or "") + text
+    return build_elements(translation, table, lxml.html.Element)
 
 
 def read_html(data: bytes, path: Path | None) -> HtmlDocument:

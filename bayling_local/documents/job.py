@@ -21,7 +21,7 @@ from ..languages import Language
 from ..translation.markers import strip_markers
 from ..translation.memory import TranslationMemory, memory_notice, open_memory
 from .folder import FolderPlan, plan_folder
-from .formats import chosen_format, read_document
+from .formats import ReadOptions, chosen_format, read_document
 from .model import Document, fail, usable
 
 if TYPE_CHECKING:
@@ -60,6 +60,11 @@ class DocumentJob:
     """Terms the translations must use and names they must keep (`--glossary`, `--keep`)."""
     memory: bool = True
     """Take finished segments from the translation memory and add new ones (greedy only; `--no-memory`)."""
+    fuzzy: bool = True
+    """PO files: flag machine translations `#, fuzzy` (`--no-fuzzy`: not)."""
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(overwrite=self.overwrite, fuzzy=self.fuzzy)
 
 
 @dataclass
@@ -77,6 +82,10 @@ class FileOutcome:
     format: str = ""
     locations: list[str] = field(default_factory=list)
     """Where each of `results` is in the file (`line 12`, `cue 4`)."""
+    failures: list[str] = field(default_factory=list)
+    """Localization files: the strings left untranslated because their placeholders could not be kept."""
+    entries: str = ""
+    """Localization files: entries translated, kept, skipped, placeholder failures."""
 
 
 def run_document_job(job: DocumentJob, emit: Emit, emit_bytes: Callable[[bytes], None]) -> list[FileOutcome]:
@@ -84,7 +93,8 @@ def run_document_job(job: DocumentJob, emit: Emit, emit_bytes: Callable[[bytes],
     if job.input.is_dir():
         return _run_folder(job, emit)
     name = chosen_format(job.input, job.format)
-    document = read_document(_read(job.input), job.input, name)
+    document = read_document(_read(job.input), job.input, name, job.read_options())
+    document.prepare(job.target)
     if document.binary and job.output is None:
         raise UsageError(f"{job.input} is a {name.upper()} file: give -o OUT.{name} (it cannot go to stdout)")
     if job.as_json and job.output is None:
@@ -112,8 +122,9 @@ def _run_folder(job: DocumentJob, emit: Emit) -> list[FileOutcome]:
     documents: list[tuple[Document, Path, Path]] = []
     for source, target in plan.to_translate:
         try:
-            name = chosen_format(source, None)
-            documents.append((read_document(_read(source), source, name), source, target))
+            document = read_document(_read(source), source, chosen_format(source, None), job.read_options())
+            document.prepare(job.target)
+            documents.append((document, source, target))
         except (DocumentError, UsageError, OSError) as exc:
             outcomes.append(FileOutcome(source, target, "failed", str(exc)))
     if documents:
@@ -191,10 +202,12 @@ class _Session:
             translations = texts
         else:
             assert self.engine is not None
+            document.translated_by = self.engine.name
             translator = Translator(
                 self.engine, job.target, job.source, job.generation, glossary=job.glossary
             )
             translator.memory = self.memory
+            translator.notes = {segment.text: segment.note for segment in document.segments if segment.note}
             if job.source is None:
                 translator.fallback = document_language([strip_markers(text) for text in texts])
             bar = self.bar
@@ -205,13 +218,19 @@ class _Session:
                 raise KeyboardInterrupt  # cancelled: nothing half-translated is written
             outcome.results = results
             translations = [result.translation for result in results]
-        outcome.kept_source = sum(
-            usable(segment, text).kept_source
-            for segment, text in zip(document.segments, translations, strict=True)
-        )
         outcome.detail = f"{len(texts)} segment{'s' if len(texts) != 1 else ''}, {document.format}"
         try:
-            return document.output(translations, job.target)
+            data = document.output(translations, job.target)
+            if document.summary():  # a file of entries: counted per entry, failures named
+                outcome.entries = document.summary()
+                outcome.detail = f"{document.format}: {outcome.entries}"
+                outcome.failures = list(getattr(document, "failures", []))
+            else:
+                outcome.kept_source = sum(
+                    usable(segment, text).kept_source
+                    for segment, text in zip(document.segments, translations, strict=True)
+                )
+            return data
         except BaylingError:
             raise
         except Exception as exc:  # never expected; one file must not end a folder run with a traceback

@@ -26,6 +26,8 @@ class Segment:
     """Where it is, as a user would look for it: `line 12`, `cue 4`, `paragraph 3`, `<img alt> line 7`."""
     table: MarkerTable = field(default_factory=MarkerTable, repr=False)
     """What this segment's markers stand for."""
+    note: str = ""
+    """What the text is, for the model (a PO entry's context and comments); empty for most formats."""
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Document(ABC):
     """Written as bytes that cannot go to a terminal (DOCX)."""
     bom: bool = False
     """The input began with a UTF-8 byte-order mark: the output does too."""
+    translated_by: str = "bayling-local"
+    """The model's name, for formats that record it (PO's `#. bayling-local: MODEL`)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -59,6 +63,15 @@ class Document(ABC):
     @abstractmethod
     def render(self, translations: Sequence[str], target: Language) -> bytes:
         """The document with segment i's text replaced by `translations[i]` (marker strings), as bytes."""
+
+    def prepare(self, target: Language) -> None:
+        """Fill `segments` for this target, for formats whose strings depend on it (plural forms); the
+        others are filled when read."""
+        return None
+
+    def summary(self) -> str:
+        """What became of the file's entries, for formats that count entries rather than segments."""
+        return ""
 
     def output(self, translations: Sequence[str], target: Language) -> bytes:
         """`render`, with the byte-order mark the input began with (decoding took it off)."""

@@ -33,6 +33,16 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | 
         counts = Counter(outcome.status for outcome in outcomes)
         order = ("translated", "copied", "skipped", "failed")
         lines.append("Files: " + ", ".join(f"{counts[s]} {s}" for s in order if counts[s]) + ".")
+    if not folder:
+        lines.extend(f"{outcome.source.name}: {outcome.entries}" for outcome in outcomes if outcome.entries)
+    untranslated = [
+        f"{outcome.source.name} {failure}" for outcome in outcomes for failure in outcome.failures
+    ]
+    if untranslated:
+        more = f" and {len(untranslated) - 10} more" if len(untranslated) > 10 else ""
+        lines.append(
+            f"Warning: left untranslated (placeholders could not be kept): {'; '.join(untranslated[:10])}{more}."
+        )
     results = [result for outcome in outcomes for result in outcome.results]
     marked = sum(1 for result in results if result.fallback == "markers")
     retried = sum(1 for result in results if result.retries)

@@ -29,6 +29,10 @@ _DROPPED = {_W + "proofErr"}
 _CONTAINERS = {_W + "hyperlink", _W + "ins", _W + "smartTag", _W + "customXml", _W + "sdt", _W + "moveTo"}
 
 
+MAX_UNPACKED_BYTES = 1 << 30
+"""The most a DOCX may unpack to (a 300-page report with images is a few hundred MiB at most)."""
+
+
 class WordDocument(Document):
     format = "docx"
     binary = True
@@ -50,6 +54,14 @@ class WordDocument(Document):
 
         if not zipfile.is_zipfile(io.BytesIO(self.data)):
             raise fail(self.path, "", "not a DOCX file (a .docx is a zip archive; this is not one)")
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb, or far more than any document
+            raise fail(
+                self.path,
+                "",
+                f"unpacks to {unpacked >> 20} MiB, more than a DOCX may ({MAX_UNPACKED_BYTES >> 20} MiB)",
+            )
         try:
             return docx.Document(io.BytesIO(self.data))
         except PackageNotFoundError as exc:

@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BaylingError, ContextOverflowError, InputError, ModelNotFoundError, UsageError
-from . import files, libre_api, openai_api, page, tokenize_api, web_api
-from .files import JobNotFoundError
+from . import files_api, libre_api, openai_api, page, tokenize_api, web_api
+from .files import JobFailedError, JobNotFoundError
 from .page import PageFileNotFoundError
 from .pool import ModelsBusyError, QueueFullError
 from .run import NotEnoughMemoryError
@@ -34,6 +34,7 @@ _STATUS: list[tuple[type[BaseException], int, str]] = [
     (InputError, 400, "invalid_request"),
     (JobNotFoundError, 404, "not_found"),
     (PageFileNotFoundError, 404, "not_found"),
+    (JobFailedError, 500, "server_error"),
     (TimeoutError, 504, "timeout"),
 ]
 
@@ -53,6 +54,7 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
         try:
             yield
         finally:
+            state.files.cancel_all()
             await anyio.to_thread.run_sync(state.pool.close)
 
     app = FastAPI(title="bayling-local", lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -61,7 +63,7 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
     app.include_router(libre_api.router)
     app.include_router(tokenize_api.router)
     app.include_router(web_api.router)
-    app.include_router(files.router)
+    app.include_router(files_api.router)
     app.include_router(page.router)
     _add_status_routes(app, state)
     _add_error_handlers(app)
@@ -75,7 +77,7 @@ def create_app(state: ServerState, preload: bool = True) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(state.config.cors_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
     return app

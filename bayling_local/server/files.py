@@ -1,11 +1,5 @@
-"""Document translation over HTTP: any format `translate -i` reads (Markdown, HTML, subtitles, DOCX, text),
-as a job with progress for the web page, and LibreTranslate's `/translate_file` for its clients.
-
-`POST /api/files` (multipart: `file`, `target`, `source`, `model`, `glossary`, `keep`) reads the document at
-once (a broken one is refused with its place and problem) and answers 202 with the job; `GET /api/files/{id}`
-says how far it is; `GET /api/files/{id}/download` gives the translated file, named as the original plus the
-target's code (`notes.fr.md`); `DELETE` cancels it. Finished jobs are kept for an hour (the last 16 of them).
-"""
+"""Document translation jobs: any format `translate -i` reads, translated in the background with progress,
+kept (output and summary only) for an hour after they end (the last 16). The routes are in `files_api`."""
 
 from __future__ import annotations
 
@@ -16,18 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
-
-import anyio
-import anyio.to_thread
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
 
 from ..errors import BaylingError, UsageError
 from ..languages import Language
-from .libre_api import check_key, libre_code, params, request_glossary
+from .libre_api import libre_code
 from .translating import TranslationRun, run_lines, term_summary
-from .web_api import languages_of, model_of
 
 if TYPE_CHECKING:
     from ..documents.model import Document
@@ -35,7 +22,6 @@ if TYPE_CHECKING:
     from .pool import Lease
     from .state import ServerState
 
-router = APIRouter()
 KEPT_SECONDS = 3600.0
 KEPT_JOBS = 16
 
@@ -44,13 +30,18 @@ class JobNotFoundError(BaylingError):
     """No file job has this id (never made, or finished more than an hour ago)."""
 
 
+class JobFailedError(BaylingError):
+    """A document could not be translated (the message says why)."""
+
+
 @dataclass
 class FileJob:
     """One uploaded document being translated."""
 
     name: str
     """The uploaded file's name (its last part only)."""
-    document: Document
+    document: Document | None
+    """Until the job ends; then only what the answers need is kept (the output, the summary)."""
     target: Language
     run: TranslationRun
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -62,6 +53,14 @@ class FileJob:
     results: list[SegmentResult] = field(default_factory=list)
     finished: threading.Event = field(default_factory=threading.Event)
     ended_at: float | None = None
+    total: int = 0
+    format: str = ""
+    terms: list[dict[str, object]] = field(default_factory=list)
+    problems: list[dict[str, object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.document is not None:
+            self.total, self.format = len(self.document.segments), self.document.format
 
     @property
     def download_name(self) -> str:
@@ -75,21 +74,34 @@ class FileJob:
             "name": self.name,
             "status": self.status,
             "done": self.done,
-            "total": len(self.document.segments),
-            "format": self.document.format,
+            "total": self.total,
+            "format": self.format,
             "target": self.target.code,
             "download_name": self.download_name,
             "error": self.error,
+            "notice": self.run.notice,
         }
         if self.status == "done":
             answer["download_url"] = f"/api/files/{self.id}/download"
-            answer["terms"] = term_summary(self.results)
-            answer["problems"] = [
+            answer["terms"] = self.terms
+            answer["problems"] = self.problems
+        return answer
+
+    def settle(self) -> None:
+        """The job has ended: keep the output and its summary, let the document and the results go."""
+        document = self.document
+        if document is not None and self.status == "done":
+            self.terms = term_summary(self.results)
+            self.problems = [
                 {"location": segment.location, "check": result.check}
-                for segment, result in zip(self.document.segments, self.results, strict=False)
+                for segment, result in zip(document.segments, self.results, strict=False)
                 if result.check
             ]
-        return answer
+            failures = getattr(document, "failures", [])
+            self.problems += [{"location": failure, "check": "placeholders"} for failure in failures]
+        self.document, self.results, self.run.lines = None, [], []
+        self.ended_at = time.monotonic()
+        self.finished.set()
 
 
 class FileJobs:
@@ -114,6 +126,13 @@ class FileJobs:
             )
         return job
 
+    def cancel_all(self) -> None:
+        """The server stops: running jobs end (their models are about to close)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.run.cancel.set()
+
     def _forget_old(self) -> None:
         now = time.monotonic()
         ended = sorted(
@@ -125,126 +144,47 @@ class FileJobs:
 
 
 def upload_name(raw: str) -> str:
-    """The uploaded file's own name, without folders or control characters (it names the download)."""
+    """The uploaded file's own name, without folders or control characters (it names the download).
+    Browsers (and httpx) send a quote in a multipart file name as `%22` (the HTML standard's escape)."""
+    raw = raw.replace("%22", '"').replace("%0A", "").replace("%0D", "")
     name = PurePath(raw.replace("\\", "/")).name
     return re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "document.txt"
 
 
-async def start_job(request: Request) -> FileJob:
-    """Read the uploaded document (refused at once if broken), admit it, and start translating it."""
+def read_upload(data: bytes, name: str, target: Language) -> Document:
+    """The uploaded document, read as its extension says and planned for `target` (blocking)."""
     from ..documents.formats import chosen_format, read_document
 
-    state: ServerState = request.app.state.server
-    fields = await params(request)
-    check_key(state, fields, request)
-    upload = fields.get("file")
-    if upload is None or isinstance(upload, str) or not hasattr(upload, "read"):
-        raise UsageError("file is required: the document to translate, sent as multipart/form-data")
-    name = upload_name(str(getattr(upload, "filename", "") or ""))
-    data = await upload.read()
-    source, target = languages_of(fields)
-    glossary = request_glossary(fields, source, target)
     path = Path(name)  # only named in messages: nothing is read from or written to it
-    document = read_document(data, path, chosen_format(path, None))
-    lease = await state.lease(model_of(fields))
-    run = TranslationRun([segment.text for segment in document.segments], target, source, glossary)
-    job = FileJob(name, document, target, run)
-    run.on_result = lambda _result: setattr(job, "done", job.done + 1)
+    try:
+        document = read_document(data, path, chosen_format(path, None))
+    except UsageError as exc:
+        raise UsageError(str(exc).replace(" (or give --format)", "")) from None
+    document.prepare(target)
+    return document
+
+
+def start(state: ServerState, lease: Lease, job: FileJob) -> None:
+    job.run.on_result = lambda _result: setattr(job, "done", job.done + 1)
     state.files.add(job)
     threading.Thread(target=_translate, args=(state, lease, job), daemon=True, name="file-job").start()
-    return job
 
 
 def _translate(state: ServerState, lease: Lease, job: FileJob) -> None:
-    timer = threading.Timer(state.config.request_timeout, job.run.cancel.set)
-    timer.start()
+    """No time limit: a long document may take hours on a CPU; DELETE (or the server stopping) ends it."""
+    assert job.document is not None
     try:
+        job.document.translated_by = lease.name
         if job.run.lines and job.run.source != job.target:
             job.results = run_lines(state, lease, job.run)
         translations = [result.translation for result in job.results] or list(job.run.lines)
         if job.run.cancel.is_set() or len(translations) < len(job.run.lines):
-            job.status, job.error = (
-                "cancelled",
-                "the translation was cancelled (or took longer than --timeout)",
-            )
+            job.status, job.error = "cancelled", "the translation was cancelled"
         else:
             job.output = job.document.output(translations, job.target)
             job.status = "done"
     except Exception as exc:  # noqa: BLE001 - reported to the page by the job's status
         job.status, job.error = "failed", str(exc) or type(exc).__name__
     finally:
-        timer.cancel()
         lease.release()
-        job.ended_at = time.monotonic()
-        job.finished.set()
-
-
-@router.post("/api/files", status_code=202)
-async def create(request: Request) -> dict[str, Any]:
-    return (await start_job(request)).as_json()
-
-
-@router.get("/api/files/{ident}")
-async def progress(ident: str, request: Request) -> dict[str, Any]:
-    return _job(request, ident).as_json()
-
-
-@router.delete("/api/files/{ident}")
-async def cancel(ident: str, request: Request) -> dict[str, Any]:
-    job = _job(request, ident)
-    job.run.cancel.set()
-    return job.as_json()
-
-
-@router.get("/api/files/{ident}/download", response_model=None)
-async def download(ident: str, request: Request) -> Response:
-    return _file_response(_job(request, ident))
-
-
-@router.post("/translate_file")
-async def translate_file(request: Request) -> dict[str, Any]:
-    """LibreTranslate's: waits for the translation, answers where to download it."""
-    job = await start_job(request)
-    await anyio.to_thread.run_sync(job.finished.wait, abandon_on_cancel=True)
-    if job.status != "done":
-        raise UsageError(job.error or "the file could not be translated")
-    return {
-        "translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{job.id}/{quote(job.download_name)}"
-    }
-
-
-@router.get("/download_file/{ident}/{name}", response_model=None)
-async def download_file(ident: str, name: str, request: Request) -> Response:
-    """LibreTranslate's download link (open, as LibreTranslate's is: the id cannot be guessed)."""
-    return _file_response(_job(request, ident))
-
-
-def _job(request: Request, ident: str) -> FileJob:
-    state: ServerState = request.app.state.server
-    return state.files.get(ident)
-
-
-def _file_response(job: FileJob) -> Response:
-    if job.status != "done" or job.output is None:
-        message = (
-            job.error
-            or f"the file is not translated yet ({job.done} of {len(job.document.segments)} segments)"
-        )
-        return JSONResponse({"error": message}, status_code=409)
-    ascii_name = job.download_name.encode("ascii", "replace").decode().replace('"', "'")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.download_name)}"
-    return Response(
-        job.output,
-        media_type=_MEDIA.get(job.document.format, "application/octet-stream"),
-        headers={"Content-Disposition": disposition},
-    )
-
-
-_MEDIA = {
-    "text": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "srt": "application/x-subrip; charset=utf-8",
-    "vtt": "text/vtt; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+        job.settle()

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from ..detect import detect_language
 from ..errors import BaylingError, UsageError
 from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
+from ..translation.markers import strip_markers
 from .security import ApiKeyError, keys_match
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ async def translate(request: Request) -> dict[str, Any]:
         translated = ["\n".join(r.translation for r in group) for group in results]
     answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
     if source is None:
-        detected = [_detected(group) for group in results]
+        detected = [_detected(group, text) for group, text in zip(results, texts, strict=True)]
         answer["detectedLanguage"] = detected[0] if single else detected
     return answer
 
@@ -259,10 +260,15 @@ async def _translate_html(
     return translated, results
 
 
-def _detected(results: list[Any]) -> dict[str, Any]:
+def _detected(results: list[Any], text: str) -> dict[str, Any]:
+    """The language the text was translated from; when the detector was unsure (a word or two), its best
+    guess with its low confidence, as LibreTranslate answers."""
     from .translating import detected
 
     found = detected(results)
     if found is None:
-        return {"language": "", "confidence": 0.0}
+        guess = detect_language(strip_markers(text)).candidates
+        if not guess:
+            return {"language": "", "confidence": 0.0}
+        return {"language": libre_code(BY_CODE[guess[0][0]]), "confidence": round(100 * guess[0][1], 1)}
     return {"language": libre_code(found[0]), "confidence": round(100 * found[1], 1)}

@@ -12,6 +12,11 @@ _ROUTES = frozenset(
         "/v1/chat/completions",
         "/v1/completions",
         "/translate",
+        "/translate_file",
+        "/api/translate",
+        "/api/files",
+        "/api/languages",
+        "/",
         "/detect",
         "/languages",
         "/frontend/settings",
@@ -58,6 +63,11 @@ class Metrics:
         self.prompt_tokens.inc(result.prompt_tokens)
         self.completion_tokens.inc(result.completion_tokens)
         self.latency.observe(result.seconds)
+
+    def record_translation(self, results: list[Any]) -> None:
+        """Translations count their tokens too (each segment's, retries included)."""
+        self.prompt_tokens.inc(sum(result.prompt_tokens for result in results))
+        self.completion_tokens.inc(sum(result.completion_tokens for result in results))
 
     def render(self) -> bytes:
         from prometheus_client import generate_latest

@@ -100,6 +100,7 @@ class Guard:
             "/tokenize",
             "/metrics",
             "/api/translate",
+            "/api/glossary",
         )
         if wanted and bearer and scope.get("method") != "OPTIONS":
             given = headers.get("authorization", "")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..detect import document_language
+from ..errors import UsageError
 from ..languages import Language
 from ..translation.markers import strip_markers
 
@@ -31,6 +32,13 @@ class TranslationRun:
     """Each segment's first attempt as it is generated (drafts: a display replaces them with the results)."""
     on_result: Callable[[SegmentResult], None] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    notes: dict[str, str] = field(default_factory=dict)
+    """What a line is, by its text (a PO entry's context), for the model."""
+    background: bool = False
+    """A document job: it keeps at most half the model's slots busy, so text translations and chats sent
+    meanwhile start at once instead of waiting behind the whole document."""
+    notice: str | None = None
+    """Something the user should know about the run (a glossary without the target's column)."""
 
 
 def run_lines(state: ServerState, lease: Lease, run: TranslationRun) -> list[SegmentResult]:
@@ -40,9 +48,10 @@ def run_lines(state: ServerState, lease: Lease, run: TranslationRun) -> list[Seg
     from ..translation.translator import Translator
 
     translator = Translator(lease.engine, run.target, run.source, state.generation, glossary=run.glossary)
+    translator.notes = run.notes
     if run.source is None:
         translator.fallback = document_language([strip_markers(line) for line in run.lines])
-    return translate_segments(
+    results = translate_segments(
         translator,
         run.lines,
         on_result=run.on_result,
@@ -50,7 +59,31 @@ def run_lines(state: ServerState, lease: Lease, run: TranslationRun) -> list[Seg
         cancel=run.cancel,
         progress=False,
         drafts=run.on_piece is not None,
+        max_in_flight=max(1, lease.engine.slots // 2) if run.background else None,
     )
+    if state.metrics is not None:
+        state.metrics.record_translation(results)
+    return results
+
+
+def page_glossary(
+    fields: dict[str, Any], source: Language | None, target: Language
+) -> tuple[Glossary | None, str | None]:
+    """The web page's glossary: one without the target language's column is left out with a notice (the
+    user switched languages), rather than refusing the translation."""
+    from ..translation.glossary import GlossaryLanguageError
+    from .libre_api import request_glossary
+
+    try:
+        return request_glossary(fields, source, target), None
+    except UsageError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, GlossaryLanguageError):
+            return (
+                None,
+                f"The glossary has no {target.name} column (it has {cause.columns}), so it was not used.",
+            )
+        raise
 
 
 def detected(results: Sequence[SegmentResult]) -> tuple[Language, float] | None:

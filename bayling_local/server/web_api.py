@@ -23,8 +23,8 @@ from fastapi.responses import Response
 
 from ..errors import UsageError
 from ..languages import ALL_LANGUAGES, Language
-from .libre_api import from_libre, libre_code, params, request_glossary
-from .translating import TranslationRun, detected, run_lines, term_summary
+from .libre_api import from_libre, libre_code, params
+from .translating import TranslationRun, detected, page_glossary, run_lines, term_summary
 
 if TYPE_CHECKING:
     from ..translation.translator import SegmentResult
@@ -42,16 +42,21 @@ async def languages() -> list[dict[str, Any]]:
 
 @cache
 def _languages() -> list[dict[str, Any]]:
-    return [
+    from ..languages import names_by_code
+
+    names = names_by_code()
+    listed = [
         {
             "code": language.code,
             "name": language.name,
             "native": language.native,
             "libre": libre_code(language),
             "rtl": language.right_to_left,
+            "aliases": sorted(names[language.code]),
         }
         for language in ALL_LANGUAGES
     ]
+    return sorted(listed, key=lambda entry: str(entry["name"]).casefold())
 
 
 def languages_of(fields: dict[str, Any]) -> tuple[Language | None, Language]:
@@ -79,16 +84,16 @@ async def translate_stream(request: Request) -> Response:
     if not isinstance(text, str):
         raise UsageError("q is required: the text to translate")
     source, target = languages_of(fields)
-    glossary = request_glossary(fields, source, target)
+    glossary, notice = page_glossary(fields, source, target)
     lease = await state.lease(model_of(fields))
     events: queue.Queue[Any] = queue.Queue()
-    run = TranslationRun(text.split("\n"), target, source, glossary)
+    run = TranslationRun(text.split("\n"), target, source, glossary, notice=notice)
     run.on_piece = lambda index, piece: events.put({"event": "draft", "index": index, "text": piece})
     run.on_result = _segment_events(events)
     threading.Thread(
         target=_work, args=(state, lease, run, events), daemon=True, name="web-translation"
     ).start()
-    start = {"event": "start", "model": lease.name, "segments": len(run.lines)}
+    start = {"event": "start", "model": lease.name, "segments": len(run.lines), "notice": notice}
     return state.event_stream(_relay(state, events, start, run.cancel), run.cancel.set)
 
 
@@ -170,3 +175,24 @@ async def _relay(
         if item is _END:
             return
         yield json.dumps(item, ensure_ascii=False)
+
+
+@router.post("/api/glossary")
+async def check_glossary(request: Request) -> dict[str, Any]:
+    """A glossary read as a translation would read it (`glossary`, `source`, `target`): how many terms, in
+    which languages; a bad one is refused with its reason (the page checks a file when it is chosen)."""
+    from ..languages import BY_CODE
+
+    state: ServerState = request.app.state.server
+    fields = await params(request)
+    source, target = languages_of(fields)
+    glossary, notice = await anyio.to_thread.run_sync(
+        page_glossary, fields, source, target, limiter=state.waiters.limiter
+    )
+    entries = glossary.entries if glossary is not None else []
+    codes = sorted({code for entry in entries if not entry.keep for code in entry.terms})
+    return {
+        "terms": len(entries),
+        "languages": [BY_CODE[code].name for code in codes if code in BY_CODE],
+        "notice": notice,
+    }

@@ -86,10 +86,12 @@ def translate_segments(
     cancel: threading.Event | None = None,
     progress: bool | None = None,
     drafts: bool = False,
+    max_in_flight: int | None = None,
 ) -> list[SegmentResult]:
     """Translate `lines` (one segment each) in input order; `on_piece` streams the segment being released:
     each piece once it has passed its checks, or with `drafts` each piece's first attempt token by token (for
-    a display that replaces it with the final `SegmentResult`s when they come).
+    a display that replaces it with the final `SegmentResult`s when they come). `max_in_flight`: at most this
+    many segments with the scheduler at once (a background job leaves slots free for people waiting).
 
     With `cancel` set, the requests in flight stop within one decode step; the results so far are returned,
     the interrupted segment last, with what it had produced. Leaving early (cancelled, or an error) sets
@@ -100,6 +102,8 @@ def translate_segments(
     settler = PieceSettler(translator, cancel)
     # With context each segment's prompt holds the translations before it: one segment at a time.
     window = 1 if translator.generation.context else max(1, _WINDOW_PER_SLOT * translator.engine.slots)
+    if max_in_flight is not None:
+        window = max(1, min(window, max_in_flight))
     # Streamed text and a progress bar would tear each other on a terminal: streaming shows progress already.
     bar = _progress_bar(sum(1 for line in lines if line.strip()), progress if on_piece is None else False)
     release = _around_bar(on_result, bar)

@@ -187,6 +187,14 @@ def _unspaced(term: str) -> bool:
 # -- reading ----------------------------------------------------------------------------------------------------
 
 
+class GlossaryLanguageError(InputError):
+    """The glossary has no column for the target language."""
+
+    def __init__(self, message: str, target: Language, columns: str) -> None:
+        super().__init__(message)
+        self.target, self.columns = target, columns
+
+
 def load_glossary(
     paths: list[Path], source: Language | None, target: Language, keep: list[str], keep_files: list[Path]
 ) -> Glossary:
@@ -240,8 +248,10 @@ def entries_from_text(text: str, path: Path | str, source: Language | None, targ
         return _two_columns(path, rows, source, target)
     if target.code not in columns:
         named = ", ".join(code for code in columns if code not in ("case", "note"))
-        raise InputError(
-            f"{path} has no column for {target.code} (its columns: {named}); add one, or pick --to"
+        raise GlossaryLanguageError(
+            f"{path} has no column for {target.code} (its columns: {named}); add one, or pick --to",
+            target,
+            named,
         )
     entries = []
     for number, row in enumerate(rows[1:], start=2):

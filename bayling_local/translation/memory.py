@@ -107,6 +107,7 @@ class TranslationMemory:
             "target": translator.target.code,
             "terms": terms,
             "context": translator.earlier[-generation.context :] if generation.context else [],
+            "note": translator.notes.get(text.strip()),
             # what changes greedy output, and what a sampled retry inside a greedy run uses
             "settings": [
                 generation.max_tokens,

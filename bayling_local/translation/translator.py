@@ -108,6 +108,8 @@ class Translator:
     translation core as segments finish, when context is on)."""
     glossary: Glossary | None = None
     """Terms the translations must use, and names they must keep (`--glossary`, `--keep`)."""
+    notes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """What a segment is, by its text (a PO entry's `msgctxt` and comments): told to the model with it."""
     memory: TranslationMemory | None = field(default=None, repr=False, compare=False)
     """Finished segments to take instead of translating again (greedy decoding only)."""
     term_cache: dict[tuple[str, str], list[Match]] = field(default_factory=dict, repr=False, compare=False)
@@ -139,6 +141,7 @@ class Translator:
             terms = [(match.source, match.target) for match in self.term_matches(text, source)]
         fmt = self.engine.format
         earlier = self.earlier[-self.generation.context :] if self.generation.context else []
+        note = self.notes.get(text.strip())
         if not fmt.is_chat:
             return translation_prompt(
                 text,
@@ -149,6 +152,7 @@ class Translator:
                 strict,
                 earlier,
                 terms,
+                note,
             )
         target = language_label(self.target)
         messages = [
@@ -157,6 +161,8 @@ class Translator:
             for message in (Message("user", translation_message(before, target)), Message("assistant", after))
         ]
         request = translation_message(text, target, strict, has_markers(text), [after for _, after in terms])
+        if note:
+            request = f"Context (do not translate it): {note}\n{request}"
         messages.append(Message("user", request))
         if fmt.default_system is not None:
             messages.insert(0, Message("system", fmt.default_system))

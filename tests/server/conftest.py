@@ -31,6 +31,9 @@ class Running:
     def post(self, path: str, **kwargs: object) -> httpx.Response:
         return httpx.post(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
 
+    def client_delete(self, path: str, **kwargs: object) -> httpx.Response:
+        return httpx.delete(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+
 
 def plain_post(url: str, payload: dict[str, object]) -> tuple[int, dict[str, str], dict[str, object]]:
     """A POST through the standard library: httpx2 (huggingface_hub's, and openai's, client) shares one

@@ -53,7 +53,11 @@ def test_the_languages_are_the_205_flores_codes_with_native_names_and_direction(
         "native": "Français",
         "libre": "fr",
         "rtl": False,
+        "aliases": ["fr", "fra", "fra_latn", "francais", "français", "french"],
     }
+    assert "farsi" in by_code["pes_Arab"]["aliases"] and "arabic" in by_code["arb_Arab"]["aliases"]
+    names = [language["name"] for language in languages]
+    assert names == sorted(names, key=str.casefold)  # listed by name, as people look for them
     assert by_code["heb_Hebr"]["rtl"] and by_code["arb_Arab"]["rtl"] and not by_code["zho_Hans"]["rtl"]
 
 
@@ -61,7 +65,7 @@ def test_a_translation_streams_drafts_then_each_checked_segment_then_the_whole(f
     events = streamed(flipping, {"q": "Hello world.\n\nGood morning to you all.", "target": "fr"})
     kinds = [event["event"] for event in events]
     assert kinds[0] == "start" and kinds[-1] == "done"
-    assert events[0] == {"event": "start", "model": "fake", "segments": 3}
+    assert events[0] == {"event": "start", "model": "fake", "segments": 3, "notice": None}
     drafts = [event for event in events if event["event"] == "draft" and event["index"] == 2]
     assert len(drafts) > 1, "the text should arrive piece by piece"
     assert "".join(str(d["text"]) for d in drafts) == "DOOG GNINROM OT UOY LLA."
@@ -202,3 +206,109 @@ def test_the_page_and_its_scripts_come_from_the_package_with_a_strict_policy(fli
             assert imported in scripts, f"{name} imports {imported}, which the package lacks"
     assert flipping.get("/web/nothing.js").status_code == 404
     assert flipping.get("/web/..%2Fapp.py").status_code == 404
+
+
+def test_a_client_that_stops_reading_frees_the_model_and_a_deleted_job_is_cancelled() -> None:
+    engine = FlipEngine()
+    engine.delay = 0.05
+    with running(lambda _: engine) as live:
+        _wait_healthy(live)
+        long_text = " ".join(["word"] * 200)
+        with httpx.stream(
+            "POST", live.url + "/api/translate", json={"q": long_text, "target": "fr"}
+        ) as answer:
+            for line in answer.iter_lines():
+                if '"draft"' in line:
+                    break  # the user pressed Stop: the page drops the connection
+        deadline = time.monotonic() + 10
+        while live.state.pool.in_flight:
+            assert time.monotonic() < deadline, "the stopped translation still holds the model"
+            time.sleep(0.05)
+        started = live.post(
+            "/api/files", files={"file": ("long.txt", (long_text + "\n").encode() * 3)}, data={"target": "fr"}
+        ).json()
+        assert live.client_delete(f"/api/files/{started['id']}").status_code == 200
+        job = finished(live, str(started["id"]))
+        assert job["status"] == "cancelled" and job["error"] == "the translation was cancelled"
+        assert live.get(f"/api/files/{started['id']}/download").status_code == 409
+        assert live.state.pool.in_flight == 0
+
+
+def test_the_pages_writes_are_refused_from_another_sites_page(flipping: Running) -> None:
+    foreign = {"Origin": "http://evil.example"}
+    upload = flipping.post(
+        "/api/files", files={"file": ("a.md", b"Hi\n")}, data={"target": "fr"}, headers=foreign
+    )
+    assert upload.status_code == 403 and "not allowed" in upload.json()["error"]
+    assert httpx.delete(flipping.url + "/api/files/x", headers=foreign).status_code == 403
+    own = {"Origin": flipping.url}
+    assert flipping.post("/api/translate", json={"q": "Hi", "target": "fr"}, headers=own).status_code == 200
+
+
+def test_a_download_name_with_accents_and_quotes_is_given_both_ways(flipping: Running) -> None:
+    started = flipping.post(
+        "/api/files", files={"file": ('résumé "v2".md', b"Hello\n")}, data={"target": "fr"}
+    ).json()
+    done = finished(flipping, str(started["id"]))
+    disposition = flipping.get(str(done["download_url"])).headers["content-disposition"]
+    assert disposition == (
+        "attachment; filename=\"r?sum? 'v2'.fr.md\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.fr.md"
+    )
+
+
+def test_only_the_pages_own_files_are_served() -> None:
+    from bayling_local.server.page import PageFileNotFoundError, _read
+
+    assert _read("app.js").startswith(b"//")
+    for name in ("../app.py", ".hidden.js", "page.py", "web/app.js", "..\\x.js"):
+        with pytest.raises(PageFileNotFoundError):
+            _read(name)
+
+
+def test_a_glossary_without_the_targets_column_is_left_out_with_a_notice(flipping: Running) -> None:
+    body = {"q": "Start the pump.", "source": "en", "target": "de", "glossary": "en\tfr\npump\tpompe\n"}
+    events = streamed(flipping, body)
+    assert (
+        events[0]["notice"]
+        == "The glossary has no German column (it has eng_Latn, fra_Latn), so it was not used."
+    )
+    assert events[-1]["translatedText"] == "TRATS EHT PMUP."
+    # The LibreTranslate API keeps refusing it: its clients chose the glossary for this request.
+    assert flipping.post("/translate", json=body).status_code == 400
+
+
+def test_libretranslate_gives_its_best_guess_for_a_word_too_short_to_be_sure_of(flipping: Running) -> None:
+    answer = flipping.post("/translate", json={"q": "Hello", "source": "auto", "target": "fr"}).json()
+    guess = answer["detectedLanguage"]
+    assert guess["language"] and 0 < guess["confidence"] < 100
+
+
+def test_a_document_job_leaves_half_the_slots_to_people_waiting() -> None:
+    import threading
+
+    class Counting(FlipEngine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.delay, self.active, self.most = 0.01, 0, 0
+            self.lock = threading.Lock()
+
+        def _produce(self, handle, text):  # type: ignore[no-untyped-def]
+            with self.lock:
+                self.active += 1
+                self.most = max(self.most, self.active)
+            try:
+                super()._produce(handle, text)
+            finally:
+                with self.lock:
+                    self.active -= 1
+
+    engine = Counting()  # four slots
+    with running(lambda _: engine) as live:
+        _wait_healthy(live)
+        lines = "".join(f"Line number {i} of the long file.\n" for i in range(24)).encode()
+        job = live.post("/api/files", files={"file": ("long.txt", lines)}, data={"target": "fr"}).json()
+        assert finished(live, str(job["id"]))["status"] == "done"
+        assert engine.most == 2
+        metrics = live.get("/metrics").text
+        assert 'bayling_requests_total{route="/api/files",status="202"} 1.0' in metrics
+        assert re.search(r"^bayling_completion_tokens_total [1-9]", metrics, re.MULTILINE)

@@ -94,6 +94,25 @@ def test_languages_are_searchable_swap_and_right_to_left_ones_read_right_to_left
     search = by_id(browser, "target-search")
     search.send_keys("deutsch")
     wait_for(lambda: by_id(browser, "target-lang").get_property("value") == "deu_Latn", "German chosen")
+    for typed, code in (
+        ("pt", "por_Latn"),
+        ("farsi", "pes_Arab"),
+        ("arabic", "arb_Arab"),
+        ("日本", "jpn_Jpan"),
+    ):
+        search.clear()
+        search.send_keys(typed)
+        wait_for(
+            lambda code=code: by_id(browser, "target-lang").get_property("value") == code,
+            f"{typed} -> {code}",
+        )
+    search.clear()
+    search.send_keys("klingon")
+    wait_for(
+        lambda: by_id(browser, "target-search-hint").text == 'No language matches "klingon".', "no match"
+    )
+    # Nothing matches: back to the language chosen before this search began.
+    assert by_id(browser, "target-lang").get_property("value") == "jpn_Jpan"
     search.clear()
     search.send_keys("hebrew")
     wait_for(lambda: by_id(browser, "target-lang").get_property("value") == "heb_Hebr", "Hebrew chosen")
@@ -168,9 +187,10 @@ def test_the_key_is_asked_once_kept_for_the_session_and_a_wrong_one_explained(
         by_id(browser, "api-key-save").click()
         # The models list is refused with the wrong key: the dialog asks again, saying why.
         wait_for(
-            lambda: "API key" in by_id(browser, "key-reason").text and dialog.is_displayed(), "asked again"
+            lambda: "not accepted" in by_id(browser, "key-reason").text and dialog.is_displayed(),
+            "asked again",
         )
-        assert "invalid or missing API key" in by_id(browser, "key-reason").text
+        assert by_id(browser, "key-reason").text == "That key was not accepted. Enter the server's API key."
         by_id(browser, "api-key-input").clear()
         by_id(browser, "api-key-input").send_keys("sesame")
         by_id(browser, "api-key-save").click()
@@ -202,7 +222,10 @@ def test_a_session_glossary_is_sent_and_the_page_shows_which_terms_were_used(
         terms.write_text("en\tfr\npump\tpomparelle\nvalve\tvannette\n", encoding="utf-8")
         by_id(browser, "glossary-box").click()  # opens the <details>
         by_id(browser, "glossary-input").send_keys(str(terms))
-        wait_for(lambda: by_id(browser, "glossary-status").text == "Using terms.tsv (3 lines).", "loaded")
+        wait_for(
+            lambda: by_id(browser, "glossary-status").text == "Using terms.tsv (2 terms: English, French).",
+            "loaded",
+        )
         by_id(browser, "source-text").send_keys("Start the pump.")
         by_id(browser, "translate-button").click()
         wait_for(lambda: by_id(browser, "translation-status").text == "Done.", "the translation")
@@ -211,9 +234,18 @@ def test_a_session_glossary_is_sent_and_the_page_shows_which_terms_were_used(
         assert used == ["✓ pump → pomparelle: used 1 of 1"]
         browser.refresh()  # kept for the session
         status = by_id(browser, "glossary-status")
-        wait_for(lambda: status.get_property("textContent") == "Using terms.tsv (3 lines).", "kept")
+        wait_for(
+            lambda: status.get_property("textContent") == "Using terms.tsv (2 terms: English, French).",
+            "kept",
+        )
         by_id(browser, "glossary-box").click()
         by_id(browser, "glossary-clear").click()
+        assert by_id(browser, "glossary-status").text == "No glossary."
+        bad = tmp_path / "bad.tsv"
+        bad.write_text("just one word\n", encoding="utf-8")
+        by_id(browser, "glossary-input").send_keys(str(bad))
+        message = wait_for(lambda: by_id(browser, "error-text").text, "the refusal")
+        assert message.startswith("bad.tsv cannot be used as a glossary: ")
         assert by_id(browser, "glossary-status").text == "No glossary."
 
 
@@ -239,6 +271,26 @@ def test_every_control_has_a_label_and_the_keyboard_reaches_everything(browser: 
     wait_for(lambda: by_id(browser, "target-text").get_property("value") == "OLLEH", "the translation")
 
 
+def test_stop_ends_a_translation_and_the_next_one_starts_clean(browser: Any, live: Running) -> None:
+    open_page(browser, live.url)
+    choose(browser, "source-lang", "eng_Latn")
+    choose(browser, "target-lang", "fra_Latn")
+    source = by_id(browser, "source-text")
+    source.send_keys(" ".join(["Press the red button."] * 12))
+    by_id(browser, "translate-button").click()
+    wait_for(lambda: by_id(browser, "target-text").get_property("value"), "the first words")
+    by_id(browser, "stop-button").click()
+    wait_for(lambda: by_id(browser, "translation-status").text.startswith("Stopped"), "stopped")
+    assert "unfinished" in by_id(browser, "translation-status").text
+    wait_for(lambda: live.state.pool.in_flight == 0, "the server to stop translating")
+    source.clear()
+    source.send_keys("Hello")
+    by_id(browser, "translate-button").click()
+    wait_for(lambda: by_id(browser, "translation-status").text == "Done.", "the next translation")
+    assert by_id(browser, "target-text").get_property("value") == "OLLEH"
+    assert not by_id(browser, "stop-button").is_displayed()
+
+
 def test_a_chat_streams_its_answer(browser: Any, live: Running) -> None:
     from selenium.webdriver.common.keys import Keys
 
@@ -251,6 +303,11 @@ def test_a_chat_streams_its_answer(browser: Any, live: Running) -> None:
     answers = [e.text for e in browser.find_elements("css selector", ".message.assistant")]
     assert answers == ["OLLEH EREHT"]
     assert [e.text for e in browser.find_elements("css selector", ".message.user")] == ["Hello there"]
+    by_id(browser, "chat-clear").click()
+    assert browser.find_elements("css selector", ".message") == []
+    box.send_keys("Good night", Keys.ENTER)
+    wait_for(lambda: not by_id(browser, "chat-stop").is_displayed(), "the second answer")
+    assert [e.text for e in browser.find_elements("css selector", ".message")] == ["Good night", "DOOG THGIN"]
 
 
 def test_on_a_phone_sized_window_the_boxes_stack_and_stay_usable(live: Running, downloads: Path) -> None:

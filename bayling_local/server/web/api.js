@@ -2,6 +2,7 @@
 // server-sent events read from a fetch response (EventSource cannot POST or send a key).
 
 const KEY = "bayling-local.api-key";
+export const UNREACHABLE = "Cannot reach the server: is bayling-local serve still running?";
 
 export class ServerError extends Error {
   constructor(message, status) {
@@ -34,7 +35,7 @@ function headers(extra) {
 }
 
 /** fetch with the key; a refused request becomes a ServerError whose message a person can read. */
-export async function request(path, { method = "GET", json, form, signal } = {}, retried = false) {
+export async function request(path, { method = "GET", json, form, signal } = {}, retried = 0) {
   const init = { method, signal, headers: headers(json ? { "Content-Type": "application/json" } : {}) };
   if (json) init.body = JSON.stringify(json);
   if (form) init.body = form;
@@ -43,10 +44,11 @@ export async function request(path, { method = "GET", json, form, signal } = {},
     response = await fetch(path, init);
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    throw new ServerError("Cannot reach the server: is bayling-local serve still running?", 0);
+    throw new ServerError(UNREACHABLE, 0);
   }
-  if (response.status === 401 && !retried && (await askKey(await messageOf(response)))) {
-    return request(path, { method, json, form, signal }, true);
+  // A refused key: ask (again) until one works or the user cancels.
+  if (response.status === 401 && retried < 3 && (await askKey(await messageOf(response)))) {
+    return request(path, { method, json, form, signal }, retried + 1);
   }
   if (!response.ok) throw new ServerError(await messageOf(response), response.status);
   return response;
@@ -86,7 +88,14 @@ export async function* events(response) {
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {
-    const { value, done } = await reader.read();
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      if (error.name === "AbortError") throw error;
+      throw new ServerError(`Lost the connection to the server mid-answer. ${UNREACHABLE}`, 0);
+    }
+    const { value, done } = chunk;
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
     let end;

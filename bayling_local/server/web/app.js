@@ -17,8 +17,18 @@ class Page {
     this.chat = new ChatTab(this);
     $("error-close").addEventListener("click", () => this.clearError());
     $("swap-button").addEventListener("click", () => this.text.swap());
-    $("key-button").addEventListener("click", () => this.askKey("Enter the server's API key."));
-    onKeyNeeded((reason) => this.askKey(reason));
+    $("key-button").addEventListener("click", async () => {
+      if (await this.askKey("Enter the server's API key.")) {
+        this.clearError();
+        await this.models().catch((error) => this.error(error.message));
+      }
+    });
+    $("model-select").addEventListener("change", () =>
+      sessionStorage.setItem("bayling-local.model", $("model-select").value),
+    );
+    onKeyNeeded(() =>
+      this.askKey(apiKey() ? "That key was not accepted. Enter the server's API key." : "This server needs an API key."),
+    );
     this.tabs();
   }
 
@@ -34,11 +44,16 @@ class Page {
         $(id).addEventListener("change", () => {
           this.text.directions();
           this.text.detectSoon();
+          this.text.languagesChanged();
         });
       }
       this.text.directions();
       this.files.accept(settings.supportedFilesFormat || []);
-      if (settings.keyRequired && !apiKey()) await this.askKey("This server needs an API key.");
+      this.files.resume();
+      if (settings.keyRequired && !apiKey() && !(await this.askKey("This server needs an API key."))) {
+        this.error("This server needs an API key: choose API key (top right) to give it.");
+        return this.health();
+      }
       await this.models();
     } catch (error) {
       this.error(error.message);
@@ -52,28 +67,30 @@ class Page {
     const kept = sessionStorage.getItem("bayling-local.model");
     select.replaceChildren(...answer.data.map((model) => new Option(model.id, model.id)));
     if (kept && answer.data.some((model) => model.id === kept)) select.value = kept;
-    select.addEventListener("change", () => sessionStorage.setItem("bayling-local.model", select.value));
   }
 
   modelInUse(name) {
     $("server-status").textContent = `Ready: ${name}`;
   }
 
+  /** The server's state, checked every few seconds for as long as the page is open. */
   async health() {
     for (;;) {
+      let wait = 5000;
       try {
         const response = await fetch("/health");
         const body = await response.json();
         if (response.ok) {
           $("server-status").textContent = `Ready: ${body.models.join(", ")}`;
-          return;
+        } else {
+          $("server-status").textContent = body.error ? `Model failed to load: ${body.error}` : "Loading the model…";
+          wait = 1000;
         }
-        $("server-status").textContent = body.error ? `Model failed to load: ${body.error}` : "Loading the model…";
-        if (body.error) return;
       } catch {
-        $("server-status").textContent = "The server is not answering.";
+        $("server-status").textContent = "The server is not answering (stopped?)";
+        wait = 2000;
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -127,7 +144,10 @@ class Page {
       };
       const cancel = () => done(false);
       const enter = (event) => {
-        if (event.key === "Enter") save();
+        if (event.key === "Enter") {
+          event.preventDefault(); // else the Enter also presses the button that opened the dialog
+          save();
+        }
       };
       $("api-key-save").addEventListener("click", save);
       $("api-key-cancel").addEventListener("click", cancel);
@@ -146,6 +166,7 @@ class Page {
         tab.tabIndex = on ? 0 : -1;
         $(tab.getAttribute("aria-controls")).hidden = !on;
       }
+      $("languages").hidden = chosen.id === "tab-chat"; // a chat has no languages to pick
       chosen.focus();
     };
     for (const tab of tabs) {

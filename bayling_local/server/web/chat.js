@@ -13,6 +13,8 @@ export class ChatTab {
     $("chat-stop").addEventListener("click", () => this.controller?.abort());
     $("chat-clear").addEventListener("click", () => {
       this.controller?.abort();
+      this.controller = null;
+      this.busy(false);
       this.messages = [];
       $("chat-log").replaceChildren();
       $("chat-input").focus();
@@ -40,7 +42,8 @@ export class ChatTab {
     if (!text || this.controller) return;
     this.page.clearError();
     $("chat-input").value = "";
-    this.messages.push({ role: "user", content: text });
+    const conversation = this.messages; // "New conversation" while this streams starts another array
+    conversation.push({ role: "user", content: text });
     this.bubble("user", text);
     const answer = this.bubble("assistant", "");
     const controller = new AbortController();
@@ -50,7 +53,7 @@ export class ChatTab {
       const { model } = this.page.settings();
       const response = await request("/v1/chat/completions", {
         method: "POST",
-        json: { model, messages: this.messages, stream: true },
+        json: { model, messages: conversation, stream: true },
         signal: controller.signal,
       });
       for await (const chunk of events(response)) {
@@ -58,12 +61,21 @@ export class ChatTab {
         answer.textContent += chunk.choices?.[0]?.delta?.content || "";
       }
     } catch (error) {
-      if (error.name !== "AbortError") this.page.error(error.message);
+      if (error.name !== "AbortError") {
+        this.page.error(error.message);
+        if (!answer.textContent && conversation.at(-1)?.content === text) {
+          conversation.pop(); // not answered: the next message is not sent with it
+          answer.previousElementSibling?.classList.add("failed");
+        }
+      }
     } finally {
-      if (answer.textContent) this.messages.push({ role: "assistant", content: answer.textContent });
+      if (answer.textContent) conversation.push({ role: "assistant", content: answer.textContent });
       else answer.remove();
-      this.controller = null;
-      this.busy(false);
+      if (this.controller === controller) {
+        this.controller = null;
+        this.busy(false);
+        $("chat-status").textContent = answer.textContent ? "Answer received." : "";
+      }
     }
   }
 

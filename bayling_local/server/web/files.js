@@ -5,6 +5,7 @@ import { request } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 400;
+const JOB = "bayling-local.file-job";
 
 export class FilesTab {
   constructor(page) {
@@ -30,16 +31,40 @@ export class FilesTab {
     form.append("file", file, file.name);
     for (const [name, value] of Object.entries(this.page.settings())) if (value) form.append(name, value);
     this.busy(true);
+    this.upload = new AbortController();
     $("file-status").textContent = `Uploading ${file.name}…`;
     try {
-      this.job = await (await request("/api/files", { method: "POST", form })).json();
+      const started = await request("/api/files", { method: "POST", form, signal: this.upload.signal });
+      this.job = await started.json();
+      sessionStorage.setItem(JOB, JSON.stringify({ id: this.job.id }));
       await this.follow(this.job.id);
     } catch (error) {
-      $("file-status").textContent = "";
-      this.page.error(error.message);
+      $("file-status").textContent = error.name === "AbortError" ? "Cancelled." : "";
+      if (error.name !== "AbortError") this.page.error(error.message);
     } finally {
-      this.busy(false);
-      this.job = null;
+      this.finish();
+    }
+  }
+
+  finish() {
+    this.busy(false);
+    this.job = null;
+    this.upload = null;
+    sessionStorage.removeItem(JOB);
+  }
+
+  /** A job still running when the page was reloaded is followed again. */
+  async resume() {
+    const saved = JSON.parse(sessionStorage.getItem(JOB) || "null");
+    if (!saved) return;
+    this.job = { id: saved.id };
+    this.busy(true);
+    try {
+      await this.follow(saved.id);
+    } catch {
+      $("file-status").textContent = ""; // gone (the server restarted): nothing to resume
+    } finally {
+      this.finish();
     }
   }
 
@@ -48,6 +73,11 @@ export class FilesTab {
       const job = await (await request(`/api/files/${id}`)).json();
       this.show(job);
       if (job.status === "done") return this.offer(job);
+      if (job.status === "cancelled") {
+        $("file-status").textContent = "Cancelled.";
+        $("file-progress").hidden = true;
+        return;
+      }
       if (job.status !== "running") {
         $("file-status").textContent = "";
         this.page.error(job.error || `The translation ${job.status}.`);
@@ -62,10 +92,14 @@ export class FilesTab {
     bar.hidden = false;
     bar.max = Math.max(job.total, 1);
     bar.value = job.total ? job.done : job.status === "done" ? 1 : 0;
+    const count = `${job.total} segment${job.total === 1 ? "" : "s"}`;
     $("file-status").textContent =
-      job.status === "done"
-        ? `Translated ${job.name}: ${job.total} segment${job.total === 1 ? "" : "s"}.`
-        : `Translating ${job.name}: ${job.done} of ${job.total} segments…`;
+      job.status !== "done"
+        ? `Translating ${job.name}: ${job.done} of ${job.total} segments…`
+        : job.total
+          ? `Translated ${job.name}: ${count}.`
+          : `Nothing to translate in ${job.name}: it is unchanged.`;
+    if (job.notice) $("file-status").textContent += ` ${job.notice}`;
   }
 
   async offer(job) {
@@ -86,7 +120,10 @@ export class FilesTab {
   }
 
   async cancel() {
-    if (!this.job) return;
+    if (!this.job) {
+      this.upload?.abort(); // still uploading (or waiting for the model): nothing runs yet
+      return;
+    }
     try {
       await request(`/api/files/${this.job.id}`, { method: "DELETE" });
     } catch (error) {

@@ -17,7 +17,7 @@ export function language(code) {
 }
 
 function fold(text) {
-  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase();
+  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase().trim();
 }
 
 function fill(select, list, withAuto) {
@@ -26,24 +26,46 @@ function fill(select, list, withAuto) {
   for (const item of list) {
     const label = item.native && item.native !== item.name ? `${item.name} · ${item.native}` : item.name;
     const option = new Option(`${label} (${item.code})`, item.code);
-    option.dataset.search = fold(`${item.code} ${item.libre} ${item.name} ${item.native}`);
     option.lang = item.libre;
     options.push(option);
   }
   select.replaceChildren(...options);
 }
 
-function searchable(select, search) {
+/** How well a language matches what was typed, 0 best, Infinity not at all: a code or a name the server
+ * resolves ("farsi", "pt", "العربية"), then names beginning with it, then words beginning with it, then
+ * anywhere ("pt" must not pick a language because "script" contains it). */
+function rank(item, query) {
+  if (!query) return 0;
+  const aliases = item.aliases.map(fold);
+  if (aliases.includes(query)) return 0;
+  const names = [fold(item.name), fold(item.native)];
+  if (names.some((name) => name.startsWith(query))) return 1;
+  if (aliases.some((alias) => alias.startsWith(query))) return 2;
+  if (names.some((name) => name.split(/[\s(),-]+/).some((word) => word.startsWith(query)))) return 3;
+  if ([...names, ...aliases].some((name) => name.includes(query))) return 4;
+  return Infinity;
+}
+
+function searchable(select, search, hint) {
+  let before = select.value; // what was chosen when the search began: back to it when nothing matches
+  search.addEventListener("focus", () => {
+    before = select.value;
+  });
   search.addEventListener("input", () => {
-    const words = fold(search.value).split(/\s+/).filter(Boolean);
-    let first = null;
+    const query = fold(search.value);
+    let best = null;
+    let bestRank = Infinity;
     for (const option of select.options) {
-      const shown = option.value === AUTO ? !words.length : words.every((w) => option.dataset.search.includes(w));
-      option.hidden = !shown;
-      if (shown && option.value !== AUTO && !first) first = option;
+      const item = byCode.get(option.value);
+      const score = item ? rank(item, query) : option.value === AUTO && !query ? 0 : Infinity;
+      option.hidden = score === Infinity && option.value !== AUTO;
+      if (item && score < bestRank) [best, bestRank] = [option, score];
     }
-    if (words.length && first && select.selectedOptions[0]?.hidden !== false) {
-      select.value = first.value;
+    hint.textContent = query && !best ? `No language matches "${search.value.trim()}".` : "";
+    const wanted = query && best ? best.value : before;
+    if (select.value !== wanted) {
+      select.value = wanted;
       select.dispatchEvent(new Event("change"));
     }
   });
@@ -59,8 +81,8 @@ function searchable(select, search) {
 export function setupPickers(source, sourceSearch, target, targetSearch, list) {
   fill(source, list, true);
   fill(target, list, false);
-  searchable(source, sourceSearch);
-  searchable(target, targetSearch);
+  searchable(source, sourceSearch, document.getElementById("source-search-hint"));
+  searchable(target, targetSearch, document.getElementById("target-search-hint"));
   const saved = JSON.parse(localStorage.getItem(STORE) || "{}");
   source.value = language(saved.source) ? saved.source : AUTO;
   const browser = language((navigator.language || "en").split("-")[0].toLowerCase());

@@ -6,11 +6,25 @@ import { AUTO, applyDirection, language } from "./languages.js";
 
 const $ = (id) => document.getElementById(id);
 
+// What each output check (translation.checks) means to a reader.
+const PROBLEMS = {
+  markers: "the formatting marks were lost",
+  empty: "the model gave no translation",
+  "prompt-example": "the model answered with an example sentence instead",
+  echo: "the text came back untranslated",
+  "wrong-script": "the translation is not in the target language's script",
+  "low-coverage": "the translation seems to leave part of the text out",
+  "too-long": "the translation is much longer than the text",
+  terms: "some glossary terms are missing",
+  commentary: "the model added comments of its own",
+};
+
 export class TextTab {
   constructor(page) {
     this.page = page;
     this.controller = null;
     this.detectTimer = 0;
+    this.detectRound = 0;
     $("translate-button").addEventListener("click", () => this.translate());
     $("stop-button").addEventListener("click", () => this.controller?.abort());
     $("copy-button").addEventListener("click", () => this.copy());
@@ -43,25 +57,35 @@ export class TextTab {
     applyDirection($("target-text"), $("target-lang").value);
   }
 
-  showDetected(found, confidence) {
-    $("detected").textContent = found ? `Detected: ${found.name} (${Math.round(confidence)}%)` : "";
+  showDetected(found, confidence, others = []) {
+    // A guess below half is no detection: say so, with the best guesses, and let the user choose.
+    const sure = found && confidence >= 50;
+    const guesses = [found, ...others].filter(Boolean).slice(0, 3).map((l, i) => `${l.name} ${Math.round(i ? l.confidence : confidence)}%`);
+    $("detected").textContent = !found
+      ? ""
+      : sure
+        ? `Detected: ${found.name} (${Math.round(confidence)}%)`
+        : `Not sure which language this is (${guesses.join(", ")}): choose it in From.`;
     if (found && $("source-lang").value === AUTO) applyDirection($("source-text"), found.code);
     this.detectedCode = found?.code || null;
   }
 
   detectSoon() {
     clearTimeout(this.detectTimer);
+    this.detectRound += 1; // an answer to an older question is dropped
     if ($("source-lang").value !== AUTO) return;
-    this.detectTimer = setTimeout(() => this.detect(), 600);
+    this.detectTimer = setTimeout(() => this.detect(this.detectRound), 600);
   }
 
-  async detect() {
+  async detect(round) {
     const text = $("source-text").value.trim();
     if (!text || $("source-lang").value !== AUTO) return this.showDetected(null);
     try {
       const answer = await (await request("/detect", { method: "POST", json: { q: text } })).json();
-      const best = answer[0];
-      this.showDetected(best ? language(best.language) : null, best?.confidence || 0);
+      if (round !== this.detectRound || $("source-lang").value !== AUTO) return;
+      const [best, ...rest] = answer;
+      const others = rest.map((r) => ({ ...language(r.language), confidence: r.confidence })).filter((l) => l.name);
+      this.showDetected(best ? language(best.language) : null, best?.confidence || 0, others);
     } catch {
       // detection as one types is a hint: the translation reports its own errors
     }
@@ -74,12 +98,17 @@ export class TextTab {
       return;
     }
     this.controller?.abort();
+    clearTimeout(this.detectTimer);
+    this.detectRound += 1;
     const controller = new AbortController();
     this.controller = controller;
+    const current = () => this.controller === controller; // a newer translation owns the page
     this.page.clearError();
     this.busy(true);
     $("target-text").value = "";
     $("translation-status").textContent = "Translating…";
+    this.problems([]);
+    this.page.glossary.showUsed([]);
     const pieces = [];
     try {
       const response = await request("/api/translate", {
@@ -87,10 +116,17 @@ export class TextTab {
         json: { q: text, ...this.page.settings() },
         signal: controller.signal,
       });
-      for await (const event of events(response)) this.take(event, pieces);
+      for await (const event of events(response)) {
+        if (!current()) break;
+        this.take(event, pieces);
+      }
     } catch (error) {
-      if (error.name === "AbortError") $("translation-status").textContent = "Stopped.";
-      else {
+      if (!current()) return;
+      if (error.name === "AbortError") {
+        $("translation-status").textContent = $("target-text").value
+          ? "Stopped: the translation shown is unfinished and unchecked."
+          : "Stopped.";
+      } else {
         $("translation-status").textContent = "";
         this.page.error(error.message);
       }
@@ -106,9 +142,11 @@ export class TextTab {
     const shown = $("target-text");
     if (event.event === "start") {
       this.page.modelInUse(event.model);
+      if (event.notice) this.page.error(event.notice);
     } else if (event.event === "draft") {
       pieces[event.index] = (pieces[event.index] || "") + event.text;
       shown.value = pieces.join("\n");
+      shown.scrollTop = shown.scrollHeight; // follow the text as it comes
     } else if (event.event === "segment") {
       pieces[event.index] = event.translation;
       shown.value = pieces.join("\n");
@@ -117,6 +155,10 @@ export class TextTab {
       $("translation-status").textContent = "Done.";
       if (event.detectedLanguage) {
         this.showDetected(language(event.detectedLanguage.code), event.detectedLanguage.confidence);
+      }
+      const from = event.detectedLanguage?.confidence >= 50 ? event.detectedLanguage.code : $("source-lang").value;
+      if (from === event.target) {
+        $("translation-status").textContent = `The text is already in ${language(from).name}: choose another language in To.`;
       }
       this.page.glossary.showUsed(event.terms);
       this.problems(event.problems);
@@ -131,7 +173,7 @@ export class TextTab {
     box.replaceChildren(
       ...list.map((problem) => {
         const item = document.createElement("li");
-        item.textContent = `Line ${problem.index + 1}: the translation still fails the ${problem.check} check; check it before use.`;
+        item.textContent = `Line ${problem.index + 1}: ${PROBLEMS[problem.check] || `fails the ${problem.check} check`}; check it before use.`;
         return item;
       }),
     );
@@ -157,6 +199,11 @@ export class TextTab {
     $("translation-status").textContent = "Copied.";
   }
 
+  /** A new language pair: a translation on screen is made again for it (the old one is not left there). */
+  languagesChanged() {
+    if (!this.swapping && $("target-text").value && $("source-text").value.trim()) this.translate();
+  }
+
   /** Swap: the detected language counts as the source; the translation becomes the text to translate. */
   swap() {
     const source = $("source-lang");
@@ -173,7 +220,9 @@ export class TextTab {
       $("target-text").value = $("source-text").value;
       $("source-text").value = translation;
     }
+    this.swapping = true; // the swapped texts are each other's translation: nothing to translate again
     for (const select of [source, target]) select.dispatchEvent(new Event("change"));
+    this.swapping = false;
     this.showDetected(null);
     this.counted();
   }

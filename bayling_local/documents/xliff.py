@@ -1,0 +1,245 @@
+"""XLIFF 1.2 and 2.0 (`.xlf`, `.xliff`), read and written with lxml.
+
+Each `<trans-unit>` (1.2) or `<segment>` (2.0) without a target gets one (with `--overwrite`, every one not
+`translate="no"`): 1.2 `<target state="needs-review-translation">`, 2.0 `<target>` with the segment's
+`state="translated"` (the spec's state before review). Inline elements are protected markers: pairs around
+translated text (`<g>`, `<mrk>`, `<pc>`), single markers for codes kept whole (`<x/>`, `<bx/>`, `<ex/>`,
+`<ph>`, `<bpt>`, `<ept>`, `<it>`, `<sc/>`, `<ec/>`, `<sm/>`, `<em/>`); placeholders in the text too. The
+file's `target-language` (1.2) or `trgLang` (2.0) is set. A unit whose inline codes or placeholders cannot be
+kept gets no target and is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..languages import Language, bcp47
+from ..translation.markers import MarkerTable, literal_markers_escaped, markers_intact, strip_markers
+from .elements import build_elements
+from .model import fail
+from .placeholders import PLACEHOLDER, missing
+from .strings import StringsDocument, Tally
+
+V12 = "urn:oasis:names:tc:xliff:document:1.2"
+V20 = "urn:oasis:names:tc:xliff:document:2.0"
+PAIRED = {"g", "mrk", "pc"}
+
+
+@dataclass
+class _Unit:
+    source: Any
+    """The `<source>` element."""
+    holder: Any
+    """Where the target goes: the `<trans-unit>` (1.2) or `<segment>` (2.0)."""
+    index: int | None
+    table: MarkerTable
+    lead: str
+    trail: str
+
+
+class XliffDocument(StringsDocument):
+    format = "xliff"
+
+    def __init__(self, path: Path | None, data: bytes, overwrite: bool = False) -> None:
+        import lxml.etree
+
+        super().__init__(path)
+        parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+        try:
+            self.root = lxml.etree.fromstring(data, parser)
+        except lxml.etree.XMLSyntaxError as exc:
+            line, column = exc.position
+            raise fail(path, f"line {line}, column {column}", f"not well-formed XML: {exc.msg}") from None
+        self.ns = self.root.nsmap.get(None) or ""
+        if self.ns not in (V12, V20) or _local(self.root.tag) != "xliff":
+            raise fail(
+                path,
+                "line 1",
+                "not an XLIFF 1.2 or 2.0 file (its root must be <xliff> in the XLIFF namespace)",
+            )
+        self.version = "1.2" if self.ns == V12 else "2.0"
+        self.overwrite = overwrite
+        self.units: list[_Unit] = []
+        self.tally = Tally()
+        found = re.match(rb"\s*(<\?xml[^>]*\?>\s*)", data)
+        self.declaration = found.group(1) if found else b""
+        self.ending = data[len(data.rstrip()) :]
+
+    def _q(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}"
+
+    def plan(self, target: Language) -> None:
+        self.units, self.tally = [], Tally()
+        holders = self.root.iter(self._q("trans-unit") if self.version == "1.2" else self._q("segment"))
+        for holder in holders:
+            source = holder.find(self._q("source"))
+            if source is None or not _translatable(holder):
+                continue
+            existing = holder.find(self._q("target"))
+            if existing is not None and "".join(existing.itertext()).strip() and not self.overwrite:
+                self.tally.kept += 1
+                continue
+            self._queue_unit(holder, source)
+
+    def _queue_unit(self, holder: Any, source: Any) -> None:
+        table = MarkerTable()
+        marked = self._marked_content(source, table)
+        body = marked.strip()
+        lead, trail = marked[: len(marked) - len(marked.lstrip())], marked[len(marked.rstrip()) :]
+        if not any(ch.isalpha() for ch in strip_markers(body)):
+            self.tally.skipped += 1
+            return
+        self.add(body, f"line {source.sourceline} {_unit_id(holder)}", table)
+        self.units.append(_Unit(source, holder, len(self.segments) - 1, table, lead, trail))
+
+    def _marked_content(self, element: Any, table: MarkerTable) -> str:
+        parts = [self._text(element.text or "", table)]
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction: kept whole
+                parts.append(table.void(child))
+            elif _local(child.tag) in PAIRED:
+                opening, closing = table.pair(child)
+                parts.append(opening + self._marked_content(child, table) + closing)
+            else:
+                parts.append(table.void(child))
+            parts.append(self._text(child.tail or "", table))
+        return "".join(parts)
+
+    def _text(self, text: str, table: MarkerTable) -> str:
+        text = literal_markers_escaped(text, table)
+        return PLACEHOLDER.sub(lambda match: table.void(match.group(0)), text)
+
+    def render(self, translations: Sequence[str], target: Language) -> bytes:
+        import lxml.etree
+
+        self.failures.clear()
+        self.placed: set[Any] = set()
+        for unit in self.units:
+            assert unit.index is not None
+            translation = translations[unit.index]
+            built = self._target(unit, translation)
+            if built is None:
+                self.failures.append(
+                    f"{self.segments[unit.index].location}: inline codes or placeholders not kept"
+                )
+                self.tally.failed.append(self.segments[unit.index].location)
+                continue
+            self._place(unit, built)
+            self.placed.add(unit.holder)
+            self.tally.translated += 1
+        self._languages(target)
+        # The tree with what stands around the root (comments, a doctype), under the source's own declaration.
+        tree = lxml.etree.tostring(self.root.getroottree(), encoding="UTF-8", xml_declaration=False)
+        data = self.declaration + tree.rstrip() + self.ending
+        self._verify(data)
+        return data
+
+    def _verify(self, data: bytes) -> None:
+        """The final check, on the file as written: every target made here, read back, has its source's
+        inline codes and placeholders (never expected to fail: the file is refused rather than written)."""
+        import lxml.etree
+
+        tag = self._q("trans-unit") if self.version == "1.2" else self._q("segment")
+        filled = self.placed
+        mine = [index for index, holder in enumerate(self.root.iter(tag)) if holder in filled]
+        written = lxml.etree.fromstring(data, lxml.etree.XMLParser(resolve_entities=False, no_network=True))
+        holders = list(written.iter(tag))
+        for index in mine:
+            source, target = holders[index].find(self._q("source")), holders[index].find(self._q("target"))
+            if source is None or target is None or not _same_codes(source, target):
+                where = f"line {holders[index].sourceline}"
+                raise fail(
+                    self.path, where, "a written target lost inline codes or placeholders; please report this"
+                )
+
+    def _target(self, unit: _Unit, translation: str) -> Any:
+        import lxml.etree
+
+        segment = self.segments[unit.index or 0]
+        if not translation.strip() or not markers_intact(segment.text, translation):
+            return None
+        container = build_elements(
+            unit.lead + translation.strip() + unit.trail, unit.table, lxml.etree.Element
+        )
+        target = lxml.etree.Element(self._q("target"))
+        target.text = container.text
+        for child in container:
+            target.append(child)
+        if not _same_codes(unit.source, target):
+            return None
+        return target
+
+    def _place(self, unit: _Unit, target: Any) -> None:
+        old = unit.holder.find(self._q("target"))
+        if old is not None:
+            target.tail = old.tail
+            for name, value in old.attrib.items():
+                target.set(name, value)
+            unit.holder.replace(old, target)
+        else:
+            before = unit.source.getprevious()
+            indent = before.tail if before is not None else unit.holder.text
+            target.tail = unit.source.tail
+            if indent is not None and not indent.strip():
+                unit.source.tail = indent  # the target on its own line, indented as the source is
+            unit.source.addnext(target)
+        if self.version == "1.2":
+            target.set("state", "needs-review-translation")
+        else:
+            unit.holder.set("state", "translated")
+
+    def _languages(self, target: Language) -> None:
+        tag = bcp47(target)
+        if self.version == "1.2":
+            for file in self.root.iter(self._q("file")):
+                file.set("target-language", tag)
+        else:
+            self.root.set("trgLang", tag)
+
+    def summary(self) -> str:
+        return self.tally.line()
+
+
+def _same_codes(source: Any, target: Any) -> bool:
+    """The final check: the same inline elements (by name and id) and the same placeholders in the text."""
+
+    def codes(element: Any) -> Counter[tuple[str, str]]:
+        return Counter(
+            (_local(e.tag), e.get("id", ""))
+            for e in element.iter()
+            if e is not element and isinstance(e.tag, str)
+        )
+
+    def text(element: Any) -> str:
+        return "".join(t for t in element.itertext())
+
+    return codes(source) == codes(target) and not missing(text(source), text(target))
+
+
+def _translatable(holder: Any) -> bool:
+    """Not under `translate="no"` (on the unit or any group or file around it)."""
+    node = holder
+    while node is not None:
+        if node.get("translate") == "no":
+            return False
+        node = node.getparent()
+    return True
+
+
+def _unit_id(holder: Any) -> str:
+    unit = holder if _local(holder.tag) == "trans-unit" else holder.getparent()
+    ident = unit.get("id") if unit is not None else None
+    return f"(unit {ident})" if ident else ""
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def read_xliff(data: bytes, path: Path | None, overwrite: bool = False) -> XliffDocument:
+    return XliffDocument(path, data, overwrite)

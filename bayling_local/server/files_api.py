@@ -1,0 +1,130 @@
+"""Document translation over HTTP, for the web page and LibreTranslate clients.
+
+`POST /api/files` (multipart: `file`, `target`, `source`, `model`, `glossary`, `keep`) reads the document at
+once (a broken one is refused with its place and problem) and answers 202 with the job; `GET /api/files/{id}`
+says how far it is; `GET /api/files/{id}/download` gives the translated file, named as the original plus the
+target's code (`notes.fr.md`); `DELETE` cancels it. `POST /translate_file` is LibreTranslate's: it waits
+(a client that goes away cancels it) and answers a `/download_file/...` URL.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..errors import UsageError
+from .files import FileJob, JobFailedError, read_upload, start, upload_name
+from .libre_api import check_key, params
+from .translating import TranslationRun, page_glossary
+from .web_api import languages_of, model_of
+
+if TYPE_CHECKING:
+    from .state import ServerState
+
+router = APIRouter()
+
+
+async def start_job(request: Request) -> FileJob:
+    """Read the uploaded document (refused at once if broken), admit it, and start translating it."""
+    state: ServerState = request.app.state.server
+    fields = await params(request)
+    check_key(state, fields, request)
+    upload = fields.get("file")
+    if upload is None or isinstance(upload, str) or not hasattr(upload, "read"):
+        raise UsageError("file is required: the document to translate, sent as multipart/form-data")
+    name = upload_name(str(getattr(upload, "filename", "") or ""))
+    data = await upload.read()
+    source, target = languages_of(fields)
+    # Parsing a large document (or glossary) takes seconds: in a worker thread, never on the event loop.
+    limiter = state.waiters.limiter
+    glossary, notice = await anyio.to_thread.run_sync(page_glossary, fields, source, target, limiter=limiter)
+    document = await anyio.to_thread.run_sync(read_upload, data, name, target, limiter=limiter)
+    lease = await state.lease(model_of(fields))
+    run = TranslationRun(
+        [segment.text for segment in document.segments],
+        target,
+        source,
+        glossary,
+        background=True,
+        notice=notice,
+    )
+    run.notes = {segment.text: segment.note for segment in document.segments if segment.note}
+    job = FileJob(name, document, target, run)
+    start(state, lease, job)
+    return job
+
+
+@router.post("/api/files", status_code=202)
+async def create(request: Request) -> dict[str, Any]:
+    return (await start_job(request)).as_json()
+
+
+@router.get("/api/files/{ident}")
+async def progress(ident: str, request: Request) -> dict[str, Any]:
+    return _job(request, ident).as_json()
+
+
+@router.delete("/api/files/{ident}")
+async def cancel(ident: str, request: Request) -> dict[str, Any]:
+    job = _job(request, ident)
+    job.run.cancel.set()
+    return job.as_json()
+
+
+@router.get("/api/files/{ident}/download", response_model=None)
+async def download(ident: str, request: Request) -> Response:
+    return _file_response(_job(request, ident))
+
+
+@router.post("/translate_file")
+async def translate_file(request: Request) -> dict[str, Any]:
+    state: ServerState = request.app.state.server
+    job = await start_job(request)
+    while not await anyio.to_thread.run_sync(job.finished.wait, 0.5, limiter=state.waiters.limiter):
+        if await request.is_disconnected():
+            job.run.cancel.set()
+    if job.status != "done":
+        raise JobFailedError(job.error or "the file could not be translated")
+    base = str(request.base_url).rstrip("/")
+    return {"translatedFileUrl": f"{base}/download_file/{job.id}/{quote(job.download_name)}"}
+
+
+@router.get("/download_file/{ident}/{name}", response_model=None)
+async def download_file(ident: str, name: str, request: Request) -> Response:
+    """LibreTranslate's download link (open, as LibreTranslate's is: the id cannot be guessed)."""
+    return _file_response(_job(request, ident))
+
+
+def _job(request: Request, ident: str) -> FileJob:
+    state: ServerState = request.app.state.server
+    return state.files.get(ident)
+
+
+def _file_response(job: FileJob) -> Response:
+    if job.status != "done" or job.output is None:
+        message = job.error or f"the file is not translated yet ({job.done} of {job.total} segments)"
+        return JSONResponse({"error": message}, status_code=409)
+    ascii_name = job.download_name.encode("ascii", "replace").decode().replace('"', "'")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.download_name)}"
+    media = _MEDIA.get(job.format, "application/octet-stream")
+    return Response(job.output, media_type=media, headers={"Content-Disposition": disposition})
+
+
+_MEDIA = {
+    "text": "text/plain; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "po": "text/x-gettext-translation; charset=utf-8",
+    "xliff": "application/xliff+xml",
+    "json": "application/json",
+    "arb": "application/json",
+    "yaml": "application/yaml; charset=utf-8",
+}
