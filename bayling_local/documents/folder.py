@@ -30,8 +30,10 @@ def plan_folder(root: Path, output: Path, copy_other: bool, overwrite: bool) -> 
 
     plan = FolderPlan(copy_other=copy_other)
     for source in sorted(path for path in root.rglob("*") if path.is_file() and not _hidden(path, root)):
-        target = output / source.relative_to(root)
         known = format_of(source)
+        target = output / source.relative_to(root)
+        if source.suffix.lower() == ".pot":  # a template in, a translation out
+            target = target.with_suffix(".po")
         if target.exists() and not overwrite:
             plan.done.append(
                 FileOutcome(source, target, "skipped", "output exists (--overwrite replaces it)")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..languages import Language
 from .placeholders import WITH_HASH
-from .plurals import cldr_categories
+from .plurals import cldr_categories, source_option
 
 if TYPE_CHECKING:
     from .strings import Slot, StringsDocument
@@ -26,6 +26,7 @@ _BLOCK = re.compile(r"\{\s*[\w.-]+\s*,\s*(?:plural|selectordinal|select)\s*,", r
 _LITERALS = str.maketrans({"{": "\ue000", "}": "\ue001", "#": "\ue002"})
 """Braces and `#` the message quotes ('{'): kept apart from placeholders while translated, quoted again."""
 _QUOTED = {"\ue000": "'{'", "\ue001": "'}'", "\ue002": "'#'"}
+_PLAIN = {"\ue000": "{", "\ue001": "}", "\ue002": "#"}
 _NESTED = "{__block%d}"
 """What a nested block is in its parent's text while that is translated (a placeholder like any other)."""
 
@@ -49,6 +50,8 @@ class _Piece:
 
     slot: Slot
     blocks: list[_Block] = field(default_factory=list)
+    numbered: bool = False
+    """An option of a plural or selectordinal block, where `#` is the number (and a literal one is quoted)."""
 
 
 @dataclass
@@ -99,7 +102,7 @@ def _piece(
     # The option's number: `#`, or the block's own argument written out (`{count} files`).
     count = None if example is None else "#" if "#" in text else f"{{{argument}}}" if argument else None
     slot = document.add_string(text, location, example, count=count, hash_count=in_plural)
-    return _Piece(slot, blocks)
+    return _Piece(slot, blocks, numbered=in_plural)
 
 
 def _block(document: StringsDocument, node: dict[str, Any], location: str, target: Language) -> _Block:
@@ -107,14 +110,19 @@ def _block(document: StringsDocument, node: dict[str, Any], location: str, targe
     options: dict[str, list[Any]] = node["options"]
     plural = node.get("type") == "plural"
     if not plural:
+        numbered = node.get("type") == "selectordinal"
         for key, content in options.items():
-            block.options.append((key, _piece(document, content, f"{location} {key}", target, None, True)))
+            block.options.append(
+                (key, _piece(document, content, f"{location} {key}", target, None, numbered))
+            )
         return block
     for key, content in options.items():
         if key.startswith("="):  # an exact number: kept, translated as it is
             block.options.append((key, _piece(document, content, f"{location} {key}", target, None, True)))
     for category, number in cldr_categories(target):
-        content = options.get(category, options.get("other", []))
+        content = (
+            source_option(category, options, target) if "other" in options else options.get(category, [])
+        )
         block.options.append(
             (
                 category,
@@ -138,11 +146,11 @@ def _render_piece(piece: _Piece, document: StringsDocument, translations: Sequen
     out, last = [], 0
     for found in WITH_HASH.finditer(text):
         token = found.group(0)
-        out.append(_escape(text[last : found.start()], token[0]))
+        out.append(_escape(text[last : found.start()], token[0], piece.numbered, document.icu_quoting))
         nested = re.fullmatch(r"\{__block(\d+)\}", token)
         out.append(rendered[int(nested.group(1))] if nested else token)
         last = found.end()
-    out.append(_escape(text[last:], ""))
+    out.append(_escape(text[last:], "", piece.numbered, document.icu_quoting))
     return "".join(out)
 
 
@@ -169,17 +177,19 @@ def _simple(node: dict[str, Any]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def _escape(text: str, following: str) -> str:
-    """Text in ICU syntax: literal braces and quoted `#` quoted (`'{'`), an apostrophe doubled where ICU
-    would read it as the start of a quotation (before a brace, `#`, `|` or another apostrophe, the next
-    placeholder's first character counting)."""
+def _escape(text: str, following: str, numbered: bool, quoting: bool) -> str:
+    """Text in ICU syntax: literal braces quoted (`'{'`), a literal `#` quoted where it would be the number
+    (a plural option), an apostrophe doubled where ICU would read it as the start of a quotation (before a
+    brace, `#`, `|` or another apostrophe, the next placeholder's first character counting). Without
+    `quoting` (Flutter's ARB, whose gen-l10n takes apostrophes literally by default) apostrophes stay as
+    they are."""
     out = []
     for index, char in enumerate(text):
         if char in _QUOTED:
-            out.append(_QUOTED[char])
+            out.append(_QUOTED[char] if quoting and (char != "\ue002" or numbered) else _PLAIN[char])
         elif char in "{}":
-            out.append(f"'{char}'")
-        elif char == "'":
+            out.append(f"'{char}'" if quoting else char)
+        elif char == "'" and quoting:
             after = text[index + 1] if index + 1 < len(text) else following
             out.append("''" if after and (after in "{}#|'" or after in _QUOTED) else "'")
         else:

@@ -207,7 +207,9 @@ class _Session:
                 self.engine, job.target, job.source, job.generation, glossary=job.glossary
             )
             translator.memory = self.memory
-            translator.notes = {segment.text: segment.note for segment in document.segments if segment.note}
+            translator.notes = {
+                i: segment.note for i, segment in enumerate(document.segments) if segment.note
+            }
             if job.source is None:
                 translator.fallback = document_language([strip_markers(text) for text in texts])
             bar = self.bar

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from ..languages import Language
 
+T = TypeVar("T")
 CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
 # Integers first (the form most strings are read with), then large and fractional numbers: French `many` is
 # a million, Polish `other` only fractions.
@@ -38,6 +41,8 @@ class GettextPlurals:
     count: int
     header: str
     """`nplurals=3; plural=...;` for the `Plural-Forms` header."""
+    expression: str
+    """The C expression choosing the form for `n`."""
     examples: tuple[int | float, ...]
     """An example number for each form index."""
 
@@ -67,9 +72,8 @@ def gettext_plurals(language: Language) -> GettextPlurals:
         next((n for n in _CANDIDATES if isinstance(n, int) and choose(n) == index), index)
         for index in range(plural.num_plurals)
     )
-    return GettextPlurals(
-        plural.num_plurals, f"nplurals={plural.num_plurals}; plural={plural.plural_expr};", examples
-    )
+    header = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    return GettextPlurals(plural.num_plurals, header, plural.plural_expr, examples)
 
 
 @cache
@@ -111,3 +115,27 @@ def put_count_back(translation: str, number: int | float, placeholder: str) -> s
     if len(pattern.findall(translation)) != 1:
         return None
     return pattern.sub(lambda _m: placeholder, translation, count=1)
+
+
+@cache
+def singular_categories(language: Language) -> frozenset[str]:
+    """The categories that select the number 1 alone (English `one`; not Russian `one`, which is also 21,
+    nor French `one`, also 0): only these may be made from a source's singular text."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        rule = Locale.parse(locale_name(language)).plural_form
+    except (ValueError, UnknownLocaleError):
+        return frozenset({"one"})
+    chosen: dict[str, set[int | float]] = {}
+    for number in _CANDIDATES:
+        chosen.setdefault(rule(number), set()).add(number)
+    return frozenset(name for name, numbers in chosen.items() if numbers == {1})
+
+
+def source_option(category: str, options: Mapping[str, T], target: Language) -> T:
+    """The source's text to make the target's `category` from: the source's own option of that name when
+    it means the same numbers (`one` only where the target's `one` is 1 alone), else its `other`."""
+    if category in options and (category != "one" or category in singular_categories(target)):
+        return options[category]
+    return options["other"]

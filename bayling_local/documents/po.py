@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language, bcp47, resolve_language
+from ..languages import Language, bcp47, find_language, resolve_language
 from ..textio import decode_utf8
 from .model import fail
 from .plurals import gettext_plurals
@@ -36,6 +36,8 @@ class _Item:
     entry: Any
     """The `polib.POEntry`."""
     slots: list[Slot] = field(default_factory=list)
+    before: tuple[str, dict[int, str]] = ("", {})
+    """The entry's translation before this run (put back if the new one cannot be used)."""
 
 
 class PoDocument(StringsDocument):
@@ -58,7 +60,10 @@ class PoDocument(StringsDocument):
     def plan(self, target: Language) -> None:
         self.items.clear()
         self.tally = Tally()
-        examples = self._plural_examples(target)
+        self.filled: set[int] = set()
+        self._check_language(target)
+        self.own_forms = self._own_plural_forms(target)
+        forms = self._plural_forms(target)
         for entry in self.po:
             if entry.obsolete or not entry.msgid:
                 continue
@@ -66,23 +71,48 @@ class PoDocument(StringsDocument):
                 self.tally.kept += 1
                 continue
             where = f"line {entry.linenum}" + (f" ({entry.msgctxt})" if entry.msgctxt else "")
-            item = _Item(entry)
+            item = _Item(entry, before=(entry.msgstr, dict(entry.msgstr_plural)))
             note = _note(entry)
             if entry.msgid_plural:
-                for index, number in enumerate(examples):
-                    source = entry.msgid if number == 1 else entry.msgid_plural
+                for index, (number, singular) in enumerate(forms):
+                    source = entry.msgid if singular else entry.msgid_plural
                     item.slots.append(self.add_string(source, f"{where} msgstr[{index}]", number, note=note))
             else:
                 item.slots.append(self.add_string(entry.msgid, where, note=note))
             self.items.append(item)
 
-    def _plural_examples(self, target: Language) -> tuple[int | float, ...]:
-        own = self._own_plural_forms(target)
-        if own is not None:
-            count, expression = own
+    def _check_language(self, target: Language) -> None:
+        """A PO already translated into another language is not silently relabelled: its translations would
+        stay in that language under the new Language header."""
+        named = self.po.metadata.get("Language", "").strip()
+        language = find_language(named) if named else None
+        translated = any(_has_translation(e) for e in self.po if not e.obsolete and e.msgid)
+        if language is not None and language != target and translated and not self.overwrite:
+            raise fail(
+                self.path,
+                "",
+                f"is a {language.name} translation (Language: {named}); translating it into {target.name} would "
+                "mix the two: start from the .pot, or give --overwrite to translate every entry anew",
+            )
+
+    def _plural_forms(self, target: Language) -> list[tuple[int | float, bool]]:
+        """(example number, selects only 1) for each plural form: the file's own rule when it is already for
+        the target, else Babel's. A form that also covers 21 or 0 (Russian, Japanese) is made from
+        msgid_plural, never from the singular msgid."""
+        babel = gettext_plurals(target)
+        count, expression = self.own_forms or (babel.count, babel.expression)
+        try:
             choose = gettext.c2py(expression)
-            return tuple(next((n for n in range(1, 1001) if choose(n) == i), i) for i in range(count))
-        return gettext_plurals(target).examples
+        except (ValueError, SyntaxError) as exc:
+            raise fail(self.path, "the header", f"its Plural-Forms cannot be read ({exc})") from None
+        forms: list[tuple[int | float, bool]] = []
+        for index in range(count):
+            numbers = [n for n in range(0, 1001) if choose(n) == index]
+            example = next((n for n in numbers if n >= 1), numbers[0] if numbers else index)
+            forms.append((example, numbers == [1]))
+        return forms
+
+    own_forms: tuple[int, str] | None = None
 
     def _own_plural_forms(self, target: Language) -> tuple[int, str] | None:
         """The file's Plural-Forms, when its Language is the target (a PO being completed)."""
@@ -101,9 +131,10 @@ class PoDocument(StringsDocument):
             texts = [self.translated(slot, translations) for slot in item.slots]
             if any(text is None for text in texts):
                 self.tally.failed.append(item.slots[0].location)
-                _clear(item.entry)
+                item.entry.msgstr, item.entry.msgstr_plural = item.before[0], dict(item.before[1])
                 continue
             self._fill(item.entry, [text for text in texts if text is not None])
+            self.filled.add(id(item.entry))
         self._header(target)
         return self.po.__unicode__().encode("utf-8")
 
@@ -115,6 +146,8 @@ class PoDocument(StringsDocument):
         self.tally.translated += 1
         if self.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        # `#| msgid` keeps what an old fuzzy translation was made from: this one is made from the msgid.
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         note = f"bayling-local: {self.translated_by}"
         lines = [line for line in entry.comment.splitlines() if not line.startswith("bayling-local: ")]
         entry.comment = "\n".join([*lines, note])
@@ -122,7 +155,7 @@ class PoDocument(StringsDocument):
     def _header(self, target: Language) -> None:
         metadata = self.po.metadata
         metadata["Language"] = bcp47(target).replace("-", "_")
-        if self._own_plural_forms(target) is None:
+        if self.own_forms is None:
             metadata["Plural-Forms"] = gettext_plurals(target).header
         metadata["Content-Type"] = "text/plain; charset=UTF-8"
         metadata.setdefault("Content-Transfer-Encoding", "8bit")
@@ -141,29 +174,31 @@ class PoDocument(StringsDocument):
         return self.verify(data)
 
     def verify(self, data: bytes) -> bytes:
-        """The final check, on the file as written: every translated entry parsed back and its
-        placeholders counted again; one that fails now is emptied (never expected)."""
+        """The final check, on the file as written: every entry filled in this run parsed back and its
+        placeholders counted again; one that fails now gets its old translation back (never expected)."""
         import polib
 
         from .placeholders import missing
 
         written = polib.pofile(data.decode("utf-8"), wrapwidth=0)
+        ours = [entry for entry in self.po if id(entry) in self.filled]
         broken = []
-        for entry in written:
-            if entry.obsolete or not entry.msgid or not _has_translation(entry):
+        for mine, entry in zip(ours, _same_entries(written, ours), strict=True):
+            if entry is None:
+                broken.append(mine)
                 continue
-            forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-            if any(
-                missing(entry.msgid_plural or entry.msgid, form) and missing(entry.msgid, form)
-                for form in forms
-            ):
-                broken.append(entry)
+            forms = [f for f in (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]) if f]
+            if any(missing(entry.msgid_plural or entry.msgid, f) and missing(entry.msgid, f) for f in forms):
+                broken.append(mine)
         if not broken:
             return data
         for entry in broken:
-            self.tally.failed.append(f"line {entry.linenum}")
-            _clear(entry)
-        return written.__unicode__().encode("utf-8")
+            item = next(item for item in self.items if item.entry is entry)
+            self.tally.failed.append(item.slots[0].location)
+            self.tally.translated -= 1
+            self.failures.append(f"{item.slots[0].location}: placeholders changed in the file as written")
+            entry.msgstr, entry.msgstr_plural = item.before[0], dict(item.before[1])
+        return self.po.__unicode__().encode("utf-8")
 
     def summary(self) -> str:
         return self.tally.line()
@@ -181,17 +216,16 @@ def _note(entry: Any) -> str:
     return "; ".join(parts)[:200]
 
 
+def _same_entries(written: Any, ours: list[Any]) -> list[Any]:
+    """The entries of the written file that are `ours`, found by context and msgid."""
+    by_key = {(e.msgctxt, e.msgid): e for e in written if not e.obsolete}
+    return [by_key.get((entry.msgctxt, entry.msgid)) for entry in ours]
+
+
 def _has_translation(entry: Any) -> bool:
     if entry.msgid_plural:
         return any(text for text in entry.msgstr_plural.values())
     return bool(entry.msgstr)
-
-
-def _clear(entry: Any) -> None:
-    if entry.msgid_plural:
-        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural or {0: "", 1: ""}, "")
-    else:
-        entry.msgstr = ""
 
 
 def _check_lines(path: Path | None, text: str) -> None:

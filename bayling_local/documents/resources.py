@@ -20,13 +20,14 @@ from typing import Any
 from ..languages import Language, bcp47
 from ..textio import decode_utf8
 from .model import fail
-from .plurals import CATEGORY_ORDER, cldr_categories
+from .plurals import CATEGORY_ORDER, cldr_categories, source_option
 from .strings import Message, PlainMessage, StringsDocument, Tally
 
 _PLURAL_SUFFIX = re.compile(
     r"^(?P<base>.+?)_(?:(?P<ordinal>ordinal)_)?(?P<category>zero|one|two|few|many|other)$"
 )
 _LETTERS = re.compile(r"[^\W\d_]")
+_COUNTS = re.compile(r"\{\{-?\s*count\s*\}\}|%\{count\}")
 
 
 @dataclass
@@ -122,7 +123,12 @@ class ResourceDocument(StringsDocument):
             found = _PLURAL_SUFFIX.match(key)
             if found and not found.group("ordinal") and isinstance(node[key], str):
                 groups.setdefault(found.group("base"), []).append(key)
-        return [(members, base) for base, members in groups.items() if f"{base}_other" in members]
+        # `reason_other` alone is a key that happens to end so; a plural has two forms or counts something.
+        return [
+            (members, base)
+            for base, members in groups.items()
+            if f"{base}_other" in members and (len(members) > 1 or _COUNTS.search(node[f"{base}_other"]))
+        ]
 
     def _plural(
         self, node: dict[Any, Any], keys: list[str], base: str, path: list[str], target: Language
@@ -130,8 +136,15 @@ class ResourceDocument(StringsDocument):
         by_category = {(key.rsplit("_", 1)[-1] if base else key): node[key] for key in keys}
         new_keys: list[str] = []
         messages: list[Message] = []
-        for category, number in cldr_categories(target):
-            source = by_category.get(category, by_category["other"])
+        categories = list(cldr_categories(target))
+        if "zero" in by_category and all(c != "zero" for c, _n in categories):
+            categories.insert(0, ("zero", 0))  # Rails and i18next use `zero` for a count of 0 in any language
+        for category, number in categories:
+            source = (
+                by_category["zero"]
+                if category == "zero" and "zero" in by_category
+                else source_option(category, by_category, target)
+            )
             new_keys.append(f"{base}_{category}" if base else category)
             where = "key " + ".".join(p for p in path if p) + (f"_{category}" if base else f".{category}")
             messages.append(PlainMessage(self.add_string(source, where, number)))
@@ -207,6 +220,7 @@ class JsonDocument(ResourceDocument):
     def __init__(self, path: Path | None, text: str, kind: str) -> None:
         super().__init__(path, _load_json(path, text), kind)
         self.text = text
+        self.icu_quoting = kind != "arb"
 
     def _write(
         self,
@@ -214,13 +228,15 @@ class JsonDocument(ResourceDocument):
         plurals: list[tuple[_PluralGroup, dict[str, str]]],
         target: Language,
     ) -> bytes:
-        if any(not _adjacent(group.container, group.keys) for group, _new in plurals):
+        if any(len(group.keys) < 2 or not _adjacent(group.container, group.keys) for group, _new in plurals):
             return self._redump(changes, plurals, target)
         edits = [(*_span(value.container[value.key]), _json(text)) for value, text in changes]
         for group, new in plurals:
             edits.append(self._plural_edit(group, new))
         if self.format == "arb" and isinstance(self.tree, dict):
             edits.append(self._locale_edit(bcp47(target).replace("-", "_")))
+        if any(start < 0 for start, _end, _text in edits):  # a key written with escapes: not found as such
+            return self._redump(changes, plurals, target)
         text = self.text
         for start, end, replacement in sorted(edits, reverse=True):
             text = text[:start] + replacement + text[end:]
@@ -272,13 +288,19 @@ class JsonDocument(ResourceDocument):
         opening = self.text.index("{") + 1
         space = re.match(r"\s*", self.text[opening:])
         gap = space.group(0) if space else ""
-        return opening + len(gap), opening + len(gap), f'"@@locale": {_json(locale)},{gap or " "}'
+        comma = "," if self.tree else ""  # an empty object gets its only key
+        return (
+            opening + len(gap),
+            opening + len(gap),
+            f'"@@locale": {_json(locale)}{comma}{gap if comma else ""}',
+        )
 
 
 class YamlDocument(ResourceDocument):
     def __init__(self, path: Path | None, text: str) -> None:
         self.yaml = _yaml()
         super().__init__(path, _load_yaml(path, text, self.yaml), "yaml")
+        self.source_text = text
 
     def _reread(self, data: bytes) -> Any:
         return _load_yaml(self.path, data.decode("utf-8"), _yaml())
@@ -292,14 +314,15 @@ class YamlDocument(ResourceDocument):
         for value, text in changes:
             value.container[value.key] = _same_style(value.container[value.key], text)
         for group, new in plurals:
-            style = group.container[group.keys[-1]]
-            _replace_keys(
-                group.container, group.keys, {key: _same_style(style, text) for key, text in new.items()}
-            )
+            last = group.container[group.keys[-1]]
+            styled = {key: _same_style(group.container.get(key, last), text) for key, text in new.items()}
+            _replace_keys(group.container, group.keys, styled)
         tree = self.tree
+        if tree is None:  # empty, or only comments: nothing to translate, nothing to change
+            return self.source_text.encode("utf-8")
         if isinstance(tree, dict) and len(tree) == 1:
             (locale,) = tree.keys()
-            if isinstance(locale, str) and re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", locale):
+            if _locale_key(locale):
                 _replace_keys(tree, [locale], {bcp47(target): tree[locale]})
         buffer = io.StringIO()
         self.yaml.dump(tree, buffer)
@@ -345,6 +368,18 @@ def _json(text: str) -> str:
 def _indent_before(text: str, position: int) -> str:
     line_start = text.rfind("\n", 0, position) + 1
     return text[line_start:position]
+
+
+def _locale_key(key: Any) -> bool:
+    """A top-level YAML key that names the file's locale (`en:`, `pt-BR:`, `zh_TW:`), not an app's root
+    (`app:`, `messages:`)."""
+    from ..languages import find_language
+
+    return (
+        isinstance(key, str)
+        and re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", key) is not None
+        and find_language(key.replace("_", "-")) is not None
+    )
 
 
 def _adjacent(container: dict[Any, Any], keys: list[str]) -> bool:

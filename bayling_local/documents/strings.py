@@ -65,6 +65,8 @@ class StringsDocument(Document):
         self.failures: list[str] = []
         """`location: placeholder(s) missing`, for each string left untranslated."""
         self.planned_for: Language | None = None
+        self.icu_quoting = True
+        """ICU messages are written with ICU's apostrophe quoting (not in ARB: Flutter reads them literally)."""
 
     def add_string(
         self,

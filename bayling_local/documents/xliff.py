@@ -55,7 +55,9 @@ class XliffDocument(StringsDocument):
         except lxml.etree.XMLSyntaxError as exc:
             line, column = exc.position
             raise fail(path, f"line {line}, column {column}", f"not well-formed XML: {exc.msg}") from None
-        self.ns = self.root.nsmap.get(None) or ""
+        self.ns = (
+            lxml.etree.QName(self.root).namespace or ""
+        )  # `<xliff xmlns=...>` or `<x:xliff xmlns:x=...>`
         if self.ns not in (V12, V20) or _local(self.root.tag) != "xliff":
             raise fail(
                 path,
@@ -94,15 +96,24 @@ class XliffDocument(StringsDocument):
         if not any(ch.isalpha() for ch in strip_markers(body)):
             self.tally.skipped += 1
             return
-        self.add(body, f"line {source.sourceline} {_unit_id(holder)}", table)
+        segment = self.add(body, f"line {source.sourceline} {_unit_id(holder)}", table)
+        segment.note = self._notes(holder)
         self.units.append(_Unit(source, holder, len(self.segments) - 1, table, lead, trail))
+
+    def _notes(self, holder: Any) -> str:
+        """The unit's notes (1.2: `<note>` in the trans-unit; 2.0: `<notes><note>` in the unit), for the model."""
+        unit = holder if self.version == "1.2" else holder.getparent()
+        found = unit.iter(self._q("note")) if unit is not None else []
+        return "; ".join(
+            " ".join(note.itertext()).strip() for note in found if "".join(note.itertext()).strip()
+        )[:200]
 
     def _marked_content(self, element: Any, table: MarkerTable) -> str:
         parts = [self._text(element.text or "", table)]
         for child in element:
             if not isinstance(child.tag, str):  # a comment or processing instruction: kept whole
                 parts.append(table.void(child))
-            elif _local(child.tag) in PAIRED:
+            elif _local(child.tag) in PAIRED and not _protected(child):
                 opening, closing = table.pair(child)
                 parts.append(opening + self._marked_content(child, table) + closing)
             else:
@@ -176,22 +187,25 @@ class XliffDocument(StringsDocument):
 
     def _place(self, unit: _Unit, target: Any) -> None:
         old = unit.holder.find(self._q("target"))
-        if old is not None:
+        if old is not None:  # --overwrite: the old target's match quality and approval do not carry over
             target.tail = old.tail
-            for name, value in old.attrib.items():
-                target.set(name, value)
             unit.holder.replace(old, target)
         else:
-            before = unit.source.getprevious()
+            # 1.2 orders source, seg-source, target: the target goes after the last of those present.
+            anchor = unit.holder.find(self._q("seg-source"))
+            anchor = anchor if anchor is not None else unit.source
+            before = anchor.getprevious()
             indent = before.tail if before is not None else unit.holder.text
-            target.tail = unit.source.tail
+            target.tail = anchor.tail
             if indent is not None and not indent.strip():
-                unit.source.tail = indent  # the target on its own line, indented as the source is
-            unit.source.addnext(target)
+                anchor.tail = indent  # the target on its own line, indented as the source is
+            anchor.addnext(target)
         if self.version == "1.2":
             target.set("state", "needs-review-translation")
+            unit.holder.attrib.pop("approved", None)
         else:
             unit.holder.set("state", "translated")
+            unit.holder.attrib.pop("subState", None)
 
     def _languages(self, target: Language) -> None:
         tag = bcp47(target)
@@ -219,6 +233,11 @@ def _same_codes(source: Any, target: Any) -> bool:
         return "".join(t for t in element.itertext())
 
     return codes(source) == codes(target) and not missing(text(source), text(target))
+
+
+def _protected(element: Any) -> bool:
+    """An inline span the file says not to translate: 1.2 `<mrk mtype="protected">`, 2.0 `translate="no"`."""
+    return element.get("mtype") == "protected" or element.get("translate") == "no"
 
 
 def _translatable(holder: Any) -> bool:

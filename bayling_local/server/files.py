@@ -66,7 +66,8 @@ class FileJob:
     def download_name(self) -> str:
         """`notes.md` -> `notes.fr.md`: the original name with the target's code before the extension."""
         path = PurePath(self.name)
-        return f"{path.stem}.{libre_code(self.target)}{path.suffix}"
+        suffix = ".po" if path.suffix.lower() == ".pot" else path.suffix  # a template in, a translation out
+        return f"{path.stem}.{libre_code(self.target)}{suffix}"
 
     def as_json(self) -> dict[str, Any]:
         answer: dict[str, Any] = {

@@ -53,7 +53,7 @@ async def start_job(request: Request) -> FileJob:
         background=True,
         notice=notice,
     )
-    run.notes = {segment.text: segment.note for segment in document.segments if segment.note}
+    run.notes = {i: segment.note for i, segment in enumerate(document.segments) if segment.note}
     job = FileJob(name, document, target, run)
     start(state, lease, job)
     return job

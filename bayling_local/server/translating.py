@@ -32,8 +32,8 @@ class TranslationRun:
     """Each segment's first attempt as it is generated (drafts: a display replaces them with the results)."""
     on_result: Callable[[SegmentResult], None] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
-    notes: dict[str, str] = field(default_factory=dict)
-    """What a line is, by its text (a PO entry's context), for the model."""
+    notes: dict[int, str] = field(default_factory=dict)
+    """What a line is, by its index (a PO entry's context), for the model."""
     background: bool = False
     """A document job: it keeps at most half the model's slots busy, so text translations and chats sent
     meanwhile start at once instead of waiting behind the whole document."""

@@ -61,7 +61,7 @@ class _Planner:
         memory = translator.memory if translator.generation.temperature == 0 else None
         key = None
         if memory is not None:
-            key = memory.key(translator, line, source)
+            key = memory.key(translator, line, source, index)
             plain = not translator.term_matches(line, source) and not translator.generation.context
             found = memory.find(key, line, source, translator.target, plain)
             if found is not None:

@@ -93,7 +93,9 @@ class TranslationMemory:
 
     # -- the translation core's side ---------------------------------------------------------------------------
 
-    def key(self, translator: Translator, text: str, source: Language | None) -> str:
+    def key(
+        self, translator: Translator, text: str, source: Language | None, index: int | None = None
+    ) -> str:
         """Everything that decides `text`'s translation, hashed."""
         generation = translator.generation
         terms = sorted(
@@ -107,7 +109,7 @@ class TranslationMemory:
             "target": translator.target.code,
             "terms": terms,
             "context": translator.earlier[-generation.context :] if generation.context else [],
-            "note": translator.notes.get(text.strip()),
+            "note": translator.notes.get(index) if index is not None else None,
             # what changes greedy output, and what a sampled retry inside a greedy run uses
             "settings": [
                 generation.max_tokens,

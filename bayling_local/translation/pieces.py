@@ -29,9 +29,10 @@ def chunk_request(
     terms: Sequence[tuple[str, str]] | None = None,
 ) -> Request:
     """The scheduler request that translates one piece (`strict`: with the spelled-out prompt of a retry;
-    `terms`: the glossary terms to name, None for all the piece holds)."""
+    `terms`: the glossary terms to name, None for all the piece holds). `seed_offset` is the segment's index
+    in the run (its seed, and the key of its note)."""
     engine = translator.engine
-    prompt, limit, stops = translator.chunk_request(chunk, source, strict, terms)
+    prompt, limit, stops = translator.chunk_request(chunk, source, strict, terms, seed_offset)
     tokens = engine.tokenize(prompt)
     return engine.request(
         tokens,

@@ -108,8 +108,9 @@ class Translator:
     translation core as segments finish, when context is on)."""
     glossary: Glossary | None = None
     """Terms the translations must use, and names they must keep (`--glossary`, `--keep`)."""
-    notes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    """What a segment is, by its text (a PO entry's `msgctxt` and comments): told to the model with it."""
+    notes: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    """What a segment is, by its index in the run (a PO entry's `msgctxt` and comments): told to the model
+    with it. By index, not text: the same words in two contexts are two questions."""
     memory: TranslationMemory | None = field(default=None, repr=False, compare=False)
     """Finished segments to take instead of translating again (greedy decoding only)."""
     term_cache: dict[tuple[str, str], list[Match]] = field(default_factory=dict, repr=False, compare=False)
@@ -133,6 +134,7 @@ class Translator:
         source: Language | None,
         strict: bool = False,
         terms: Sequence[tuple[str, str]] | None = None,
+        index: int | None = None,
     ) -> str:
         """The full prompt text (without BOS) that asks for the translation of `text` (`strict`: the
         spelled-out request a retry after a failed check uses). `terms`: (source, target) glossary terms the
@@ -141,7 +143,7 @@ class Translator:
             terms = [(match.source, match.target) for match in self.term_matches(text, source)]
         fmt = self.engine.format
         earlier = self.earlier[-self.generation.context :] if self.generation.context else []
-        note = self.notes.get(text.strip())
+        note = self.notes.get(index) if index is not None else None
         if not fmt.is_chat:
             return translation_prompt(
                 text,
@@ -240,11 +242,13 @@ class Translator:
         source: Language | None,
         strict: bool = False,
         terms: Sequence[tuple[str, str]] | None = None,
+        index: int | None = None,
     ) -> tuple[str, int, tuple[str, ...]]:
-        """Prompt, token limit and stop strings for one piece; the batch engine uses the same three."""
+        """Prompt, token limit and stop strings for one piece (of segment `index`); the batch engine uses
+        the same three."""
         source_tokens = self.engine.count_tokens(chunk)
         limit = min(self.generation.max_tokens, RUNAWAY_FACTOR * source_tokens + RUNAWAY_SLACK)
-        return self.prompt(chunk.strip(), source, strict, terms), limit, self._stop_strings()
+        return self.prompt(chunk.strip(), source, strict, terms, index), limit, self._stop_strings()
 
     def example_sentences(self) -> frozenset[str]:
         """The few-shot prompt's example sentences, normalized; none for a chat prompt."""

@@ -121,6 +121,8 @@ def test_po_context_and_comments_reach_the_model(tmp_path: Path, monkeypatch: py
     prompt = next(p for p in engine.prompts if p.endswith("Open <m1/>\nPolish:"))
     assert "Note (not to translate): context: menu; Shown on the main menu\n" in prompt
     assert any("Note (not to translate): Translator: keep it short" in p for p in engine.prompts)
+    result, _output = translate(tmp_path, "app12.xlf")
+    assert any("Note (not to translate): Shown at login\n" in p for p in engine.prompts)
 
 
 def test_xliff_12_gets_targets_for_review_with_its_inline_codes(
@@ -289,12 +291,20 @@ def test_a_folder_of_resource_files_is_translated_file_by_file(
     source.mkdir()
     for name in ("en.json", "app.po", "en.yml"):
         shutil.copy(SAMPLES / name, source / name)
+    shutil.copy(SAMPLES / "app.pot", source / "messages.pot")
     result = CliRunner().invoke(
         cli, ["translate", "-i", str(source), "-o", str(tmp_path / "pl"), "--to", "pl", "--from", "en"]
     )
     assert result.exit_code == 0, result.stderr
-    assert "Files: 3 translated." in result.stderr
+    assert "Files: 4 translated." in result.stderr
     assert "(po: 4 translated, 1 kept, 0 skipped, 0 placeholder failures)" in result.stderr
+    # A template in, a translation out.
+    assert sorted(p.name for p in (tmp_path / "pl").iterdir()) == [
+        "app.po",
+        "en.json",
+        "en.yml",
+        "messages.po",
+    ]
 
 
 def test_plural_keys_scattered_among_others_still_give_a_valid_file(
