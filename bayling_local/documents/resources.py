@@ -54,6 +54,12 @@ class _PluralGroup:
     messages: list[Message]
 
 
+Changes = list[tuple[_Value, str]]
+"""Each translated value with its new text."""
+Plurals = list[tuple[_PluralGroup, dict[str, str]]]
+"""Each plural group with its new keys and texts."""
+
+
 class ResourceDocument(StringsDocument):
     """A tree of mappings, lists and strings from JSON or YAML."""
 
@@ -152,7 +158,7 @@ class ResourceDocument(StringsDocument):
 
     def render(self, translations: Sequence[str], target: Language) -> bytes:
         self.failures.clear()
-        changes: list[tuple[_Value, str]] = []
+        changes: Changes = []
         for value in self.values:
             text = value.message.text(self, translations)
             if text is None:
@@ -160,7 +166,7 @@ class ResourceDocument(StringsDocument):
                 continue  # the source text stays
             changes.append((value, text))
             self.tally.translated += 1
-        plurals: list[tuple[_PluralGroup, dict[str, str]]] = []
+        plurals: Plurals = []
         for group in self.groups:
             texts = [message.text(self, translations) for message in group.messages]
             if any(text is None for text in texts):
@@ -181,7 +187,7 @@ class ResourceDocument(StringsDocument):
             data = self._write([(v, t) for v, t in changes if v not in broken], plurals, target)
         return data
 
-    def _verify(self, data: bytes, changes: list[tuple[_Value, str]], target: Language) -> list[_Value]:
+    def _verify(self, data: bytes, changes: Changes, target: Language) -> list[_Value]:
         """The final check, on the file as written: each translated value read back from it, and its
         placeholders (for ICU messages: its arguments) compared with the source's."""
         from .icu import is_icu, still_valid
@@ -203,8 +209,8 @@ class ResourceDocument(StringsDocument):
 
     def _write(
         self,
-        changes: list[tuple[_Value, str]],
-        plurals: list[tuple[_PluralGroup, dict[str, str]]],
+        changes: Changes,
+        plurals: Plurals,
         target: Language,
     ) -> bytes:
         raise NotImplementedError
@@ -224,8 +230,8 @@ class JsonDocument(ResourceDocument):
 
     def _write(
         self,
-        changes: list[tuple[_Value, str]],
-        plurals: list[tuple[_PluralGroup, dict[str, str]]],
+        changes: Changes,
+        plurals: Plurals,
         target: Language,
     ) -> bytes:
         if any(len(group.keys) < 2 or not _adjacent(group.container, group.keys) for group, _new in plurals):
@@ -247,8 +253,8 @@ class JsonDocument(ResourceDocument):
 
     def _redump(
         self,
-        changes: list[tuple[_Value, str]],
-        plurals: list[tuple[_PluralGroup, dict[str, str]]],
+        changes: Changes,
+        plurals: Plurals,
         target: Language,
     ) -> bytes:
         """Plural keys scattered among others: the tree written anew (valid, indented as the source was),
@@ -307,8 +313,8 @@ class YamlDocument(ResourceDocument):
 
     def _write(
         self,
-        changes: list[tuple[_Value, str]],
-        plurals: list[tuple[_PluralGroup, dict[str, str]]],
+        changes: Changes,
+        plurals: Plurals,
         target: Language,
     ) -> bytes:
         for value, text in changes:

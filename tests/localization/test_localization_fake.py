@@ -19,13 +19,6 @@ from bayling_local.translation.markers import strip_markers
 SAMPLES = Path(__file__).parent / "samples"
 
 
-@pytest.fixture
-def flip_engine(monkeypatch: pytest.MonkeyPatch) -> FlipEngine:
-    engine = FlipEngine()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
-    return engine
-
-
 def translate(tmp_path: Path, name: str, *flags: str, target: str = "pl") -> tuple[Result, Path]:
     output = tmp_path / ("out_" + name.replace(".pot", ".po"))
     source = tmp_path / name
