@@ -29,6 +29,8 @@ def train_command(recipe: Path, overrides: tuple[str, ...], resume: str | None) 
     items = list(overrides) + ([f"train.resume={resume}"] if resume else [])
     config = load_config(recipe, items)
     result = train(config, log=click.echo)
+    if not result.files:
+        return  # another process of a distributed run: the main one reports
     if result.eval_losses:
         click.echo(f"held-out loss {result.eval_losses[max(result.eval_losses)]:.4f} at step {result.steps}")
     click.echo(f"wrote {result.output_dir} ({', '.join(p.name for p in result.files)})")

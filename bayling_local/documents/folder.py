@@ -34,6 +34,10 @@ def plan_folder(root: Path, output: Path, copy_other: bool, overwrite: bool) -> 
         target = output / source.relative_to(root)
         if source.suffix.lower() == ".pot":  # a template in, a translation out
             target = target.with_suffix(".po")
+            if source.with_suffix(".po").exists():
+                reason = f"its translation would be {target.name}, which {source.with_suffix('.po').name} makes too"
+                plan.done.append(FileOutcome(source, None, "skipped", reason))
+                continue
         if target.exists() and not overwrite:
             plan.done.append(
                 FileOutcome(source, target, "skipped", "output exists (--overwrite replaces it)")

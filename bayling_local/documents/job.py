@@ -220,13 +220,16 @@ class _Session:
                 raise KeyboardInterrupt  # cancelled: nothing half-translated is written
             outcome.results = results
             translations = [result.translation for result in results]
+            document.checks = [result.check for result in results]
         outcome.detail = f"{len(texts)} segment{'s' if len(texts) != 1 else ''}, {document.format}"
         try:
             data = document.output(translations, job.target)
             if document.summary():  # a file of entries: counted per entry, failures named
                 outcome.entries = document.summary()
                 outcome.detail = f"{document.format}: {outcome.entries}"
-                outcome.failures = list(getattr(document, "failures", []))
+                outcome.failures = list(getattr(document, "failures", [])) + list(
+                    getattr(document, "rejections", [])
+                )
             else:
                 outcome.kept_source = sum(
                     usable(segment, text).kept_source

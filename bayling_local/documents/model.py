@@ -54,6 +54,9 @@ class Document(ABC):
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.segments: list[Segment] = []
+        self.checks: list[str | None] = []
+        """Each segment's output check still failing after its retries, set by the run before `output`
+        (localization files leave a string untranslated rather than write an echo)."""
 
     def add(self, text: str, location: str, table: MarkerTable | None = None) -> Segment:
         segment = Segment(text, location, table or MarkerTable())

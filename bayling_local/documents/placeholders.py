@@ -24,8 +24,10 @@ BRACES = r"\{\{[^{}]*\}\}|\{[\w.-]*(?::[^{}]*)?\}|%\{\w+\}|%<\w+>[a-zA-Z]|\$t\([
 # HTML tags and entities; react-i18next's numbered tags (`<1>the guide</1>`).
 TAGS = r"</?(?:[A-Za-z][\w:-]*(?:\s[^<>]*)?|\d+)/?>|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);"
 BREAKS = r"\r\n|[\n\r\t]"
-PLACEHOLDER = re.compile(f"{BRACES}|{PRINTF}|{TAGS}|{BREAKS}")
-WITH_HASH = re.compile(f"{BRACES}|{PRINTF}|{TAGS}|{BREAKS}|#")
+# strftime/strptime (Rails' date formats, Python's): `%Y-%m-%d`, `%-d`, `%e`; printf's own letters are above.
+STRFTIME = r"%[-_0^#]?[aAbBCDeFgGhHIjklmMpPrRSTUVwWyYZz+]"
+PLACEHOLDER = re.compile(f"{BRACES}|{PRINTF}|{STRFTIME}|{TAGS}|{BREAKS}")
+WITH_HASH = re.compile(f"{BRACES}|{PRINTF}|{STRFTIME}|{TAGS}|{BREAKS}|#")
 """Inside an ICU plural option `#` is the number too."""
 
 

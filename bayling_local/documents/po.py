@@ -130,7 +130,7 @@ class PoDocument(StringsDocument):
         for item in self.items:
             texts = [self.translated(slot, translations) for slot in item.slots]
             if any(text is None for text in texts):
-                self.tally.failed.append(item.slots[0].location)
+                self.fail(item.slots[0].location)
                 item.entry.msgstr, item.entry.msgstr_plural = item.before[0], dict(item.before[1])
                 continue
             self._fill(item.entry, [text for text in texts if text is not None])
@@ -145,7 +145,7 @@ class PoDocument(StringsDocument):
             entry.msgstr = texts[0]
         self.tally.translated += 1
         if self.fuzzy and "fuzzy" not in entry.flags:
-            entry.flags.append("fuzzy")
+            entry.flags.insert(0, "fuzzy")  # first, as msgmerge writes it
         # `#| msgid` keeps what an old fuzzy translation was made from: this one is made from the msgid.
         entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         note = f"bayling-local: {self.translated_by}"
@@ -163,7 +163,8 @@ class PoDocument(StringsDocument):
         import datetime
 
         metadata["PO-Revision-Date"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M%z")
-        if not metadata.get("Last-Translator") or "FULL NAME" in metadata.get("Last-Translator", ""):
+        untouched = not metadata.get("Last-Translator") or "FULL NAME" in metadata.get("Last-Translator", "")
+        if untouched and self.filled:
             metadata["Last-Translator"] = f"bayling-local ({self.translated_by}), machine translation"
         if not metadata.get("Language-Team") or "LANGUAGE" in metadata.get("Language-Team", ""):
             metadata["Language-Team"] = target.name

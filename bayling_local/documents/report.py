@@ -41,7 +41,8 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | 
     if untranslated:
         more = f" and {len(untranslated) - 10} more" if len(untranslated) > 10 else ""
         lines.append(
-            f"Warning: left untranslated (placeholders could not be kept): {'; '.join(untranslated[:10])}{more}."
+            f"Warning: left untranslated (a placeholder could not be kept, or the translation failed its checks): "
+            f"{'; '.join(untranslated[:10])}{more}."
         )
     results = [result for outcome in outcomes for result in outcome.results]
     marked = sum(1 for result in results if result.fallback == "markers")

@@ -103,10 +103,24 @@ class ResourceDocument(StringsDocument):
             if not _LETTERS.search(value):
                 self.tally.skipped += 1
                 return
+            if self.format == "arb" and "{" in value:
+                self._check_icu(value, path)
             message = self.add_message(value, "key " + ".".join(path), target)
             self.values.append(_Value(container, key, message, tuple(path), value))
         else:
             self._walk(value, path, target, seen)
+
+    def _check_icu(self, value: str, path: list[str]) -> None:
+        """Every ARB message is ICU MessageFormat: one that does not parse is a broken file (exit 2)."""
+        from pyicumessageformat import Parser
+
+        try:
+            Parser({"allow_tags": False}).parse(value)
+        except Exception as exc:  # noqa: BLE001 - the parser's own error, reported with the place
+            text = getattr(self, "text", "")
+            line = text.count("\n", 0, _span(value)[0]) + 1 if isinstance(value, _Spanned) else None
+            place = f"line {line}" if line else f"key {'.'.join(path)}"
+            raise fail(self.path, place, f"key {'.'.join(path)} is not a valid ICU message ({exc})") from None
 
     def _metadata(self, key: Any) -> bool:
         return self.format == "arb" and isinstance(key, str) and key.startswith("@")
@@ -162,7 +176,7 @@ class ResourceDocument(StringsDocument):
         for value in self.values:
             text = value.message.text(self, translations)
             if text is None:
-                self.tally.failed.append(self.failures[-1] if self.failures else str(value.key))
+                self.fail("key " + ".".join(value.path))
                 continue  # the source text stays
             changes.append((value, text))
             self.tally.translated += 1
@@ -170,7 +184,7 @@ class ResourceDocument(StringsDocument):
         for group in self.groups:
             texts = [message.text(self, translations) for message in group.messages]
             if any(text is None for text in texts):
-                self.tally.failed.append(self.failures[-1] if self.failures else group.keys[0])
+                self.fail("key " + ".".join([*group.path, group.keys[0]]))
                 continue
             plurals.append(
                 (group, {k: t for k, t in zip(group.new_keys, texts, strict=True) if t is not None})

@@ -21,6 +21,13 @@ from .model import Document
 from .placeholders import PLACEHOLDER, Protected, missing, placeholders, protect
 from .plurals import put_count_back
 
+REJECTED = {
+    "echo": "the model gave it back untranslated",
+    "empty": "the model gave no translation",
+    "prompt-example": "the model answered with an example sentence",
+    "wrong-script": "the translation is not in the target language's script",
+}
+"""Checks whose failure leaves a string untranslated: a translator sees an empty entry, an app its source."""
 _INTEGER = re.compile(r"%(?:\d+\$)?[-+0#']*\d*(?:hh|h|ll|l|L|q|j|z|t)?[diu]|%\(\w+\)[diu]")
 _NAMED_COUNT = re.compile(r"\{\{-?\s*(?:count|n|num|number)\s*\}\}|\{(?:count|n|num|number|0)\}|%\{count\}")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -64,6 +71,10 @@ class StringsDocument(Document):
         super().__init__(path)
         self.failures: list[str] = []
         """`location: placeholder(s) missing`, for each string left untranslated."""
+        self.rejections: list[str] = []
+        """`location: why`, for each string left untranslated because its translation failed a check."""
+        self.failure_kind = "placeholders"
+        self.tally = Tally()
         self.planned_for: Language | None = None
         self.icu_quoting = True
         """ICU messages are written with ICU's apostrophe quoting (not in ARB: Flutter reads them literally)."""
@@ -125,10 +136,19 @@ class StringsDocument(Document):
         """The slot's translation with every placeholder back, or None (recorded as a failure)."""
         if slot.plain is None or slot.plain_index is None:
             return slot.source
-        if slot.numbered is not None and slot.numbered_index is not None:
+        if (
+            slot.numbered is not None
+            and slot.numbered_index is not None
+            and self._usable(slot.numbered_index)
+        ):
             chosen = self._numbered(slot, translations[slot.numbered_index])
             if chosen is not None:
                 return chosen
+        if not self._usable(slot.plain_index):
+            self.failure_kind = "check"
+            self.rejections.append(f"{slot.location}: {REJECTED[self.checks[slot.plain_index] or '']}")
+            return None
+        self.failure_kind = "placeholders"
         text = translations[slot.plain_index]
         restored = (
             slot.plain.restore(text) if text.strip() and markers_intact(slot.plain.text, text) else None
@@ -145,6 +165,15 @@ class StringsDocument(Document):
             )
             return None
         return restored
+
+    def _usable(self, index: int) -> bool:
+        """Not failing a check that makes a string worse than none (an app would show it as translated)."""
+        check = self.checks[index] if index < len(self.checks) else None
+        return check not in REJECTED
+
+    def fail(self, location: str) -> None:
+        """Count an entry left untranslated, by why (`failure_kind`, set by `translated`)."""
+        (self.tally.rejected if self.failure_kind == "check" else self.tally.failed).append(location)
 
     def _numbered(self, slot: Slot, text: str) -> str | None:
         assert slot.numbered is not None and slot.count is not None and slot.example is not None
@@ -178,8 +207,13 @@ class Tally:
     skipped: int = 0
     """Nothing to translate (only placeholders, numbers, empty)."""
     failed: list[str] = field(default_factory=list)
+    """Left untranslated: a placeholder could not be kept."""
+    rejected: list[str] = field(default_factory=list)
+    """Left untranslated: the translation still failed a check that makes it worse than none (`REJECTED`)."""
 
     def line(self) -> str:
         parts = [f"{self.translated} translated", f"{self.kept} kept", f"{self.skipped} skipped"]
         parts.append(f"{len(self.failed)} placeholder failure{'s' if len(self.failed) != 1 else ''}")
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} left untranslated by the checks")
         return ", ".join(parts)

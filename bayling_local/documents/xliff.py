@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language, bcp47
+from ..languages import Language, bcp47, find_language
 from ..translation.markers import MarkerTable, literal_markers_escaped, markers_intact, strip_markers
 from .elements import build_elements
+from .icu import is_icu
 from .model import fail
 from .placeholders import PLACEHOLDER, missing
-from .strings import StringsDocument, Tally
+from .strings import REJECTED, Message, StringsDocument, Tally
 
 V12 = "urn:oasis:names:tc:xliff:document:1.2"
 V20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -40,6 +41,8 @@ class _Unit:
     table: MarkerTable
     lead: str
     trail: str
+    message: Message | None = None
+    """An ICU message (Angular's plurals): translated option by option, written as text."""
 
 
 class XliffDocument(StringsDocument):
@@ -77,6 +80,7 @@ class XliffDocument(StringsDocument):
 
     def plan(self, target: Language) -> None:
         self.units, self.tally = [], Tally()
+        self._check_language(target)
         holders = self.root.iter(self._q("trans-unit") if self.version == "1.2" else self._q("segment"))
         for holder in holders:
             source = holder.find(self._q("source"))
@@ -86,9 +90,40 @@ class XliffDocument(StringsDocument):
             if existing is not None and "".join(existing.itertext()).strip() and not self.overwrite:
                 self.tally.kept += 1
                 continue
-            self._queue_unit(holder, source)
+            self._queue_unit(holder, source, target)
 
-    def _queue_unit(self, holder: Any, source: Any) -> None:
+    def _check_language(self, target: Language) -> None:
+        """A file whose targets are in another language is not relabelled with this one (PO does the same)."""
+        named = {f.get("target-language") for f in self.root.iter(self._q("file"))} | {
+            self.root.get("trgLang")
+        }
+        languages = {find_language(code) for code in named if code}
+        others = [language for language in languages if language is not None and language != target]
+        filled = any("".join(t.itertext()).strip() for t in self.root.iter(self._q("target")))
+        if others and filled and not self.overwrite:
+            raise fail(
+                self.path,
+                "",
+                f"holds {others[0].name} translations; translating it into {target.name} would mix the two: start "
+                "from the source-only file, or give --overwrite to translate every unit anew",
+            )
+
+    def _queue_unit(self, holder: Any, source: Any, target: Language) -> None:
+        location = f"line {source.sourceline} {_unit_id(holder)}"
+        text = "".join(source.itertext())
+        if is_icu(text):
+            if len(source):  # an ICU message with inline codes inside (Angular's <x id="INTERPOLATION"/>)
+                self.tally.rejected.append(location)
+                self.rejections.append(
+                    f"{location}: an ICU message with inline codes is left for a translator"
+                )
+                return
+            start = len(self.segments)
+            message = self.add_message(text, location, target)
+            for segment in self.segments[start:]:
+                segment.note = self._notes(holder)
+            self.units.append(_Unit(source, holder, None, MarkerTable(), "", "", message))
+            return
         table = MarkerTable()
         marked = self._marked_content(source, table)
         body = marked.strip()
@@ -96,7 +131,7 @@ class XliffDocument(StringsDocument):
         if not any(ch.isalpha() for ch in strip_markers(body)):
             self.tally.skipped += 1
             return
-        segment = self.add(body, f"line {source.sourceline} {_unit_id(holder)}", table)
+        segment = self.add(body, location, table)
         segment.note = self._notes(holder)
         self.units.append(_Unit(source, holder, len(self.segments) - 1, table, lead, trail))
 
@@ -131,7 +166,15 @@ class XliffDocument(StringsDocument):
         self.failures.clear()
         self.placed: set[Any] = set()
         for unit in self.units:
+            if unit.message is not None:
+                self._place_message(unit, translations)
+                continue
             assert unit.index is not None
+            if self.checks and self.checks[unit.index] in REJECTED:
+                location = self.segments[unit.index].location
+                self.rejections.append(f"{location}: {REJECTED[self.checks[unit.index] or '']}")
+                self.tally.rejected.append(location)
+                continue
             translation = translations[unit.index]
             built = self._target(unit, translation)
             if built is None:
@@ -150,6 +193,20 @@ class XliffDocument(StringsDocument):
         self._verify(data)
         return data
 
+    def _place_message(self, unit: _Unit, translations: Sequence[str]) -> None:
+        import lxml.etree
+
+        assert unit.message is not None
+        text = unit.message.text(self, translations)
+        if text is None:
+            self.fail(f"line {unit.source.sourceline} {_unit_id(unit.holder)}")
+            return
+        target = lxml.etree.Element(self._q("target"))
+        target.text = text
+        self._place(unit, target)
+        self.placed.add(unit.holder)
+        self.tally.translated += 1
+
     def _verify(self, data: bytes) -> None:
         """The final check, on the file as written: every target made here, read back, has its source's
         inline codes and placeholders (never expected to fail: the file is refused rather than written)."""
@@ -162,7 +219,12 @@ class XliffDocument(StringsDocument):
         holders = list(written.iter(tag))
         for index in mine:
             source, target = holders[index].find(self._q("source")), holders[index].find(self._q("target"))
-            if source is None or target is None or not _same_codes(source, target):
+            if (
+                source is None
+                or target is None
+                or not _same_codes(source, target)
+                and not _same_message(source, target)
+            ):
                 where = f"line {holders[index].sourceline}"
                 raise fail(
                     self.path, where, "a written target lost inline codes or placeholders; please report this"
@@ -233,6 +295,14 @@ def _same_codes(source: Any, target: Any) -> bool:
         return "".join(t for t in element.itertext())
 
     return codes(source) == codes(target) and not missing(text(source), text(target))
+
+
+def _same_message(source: Any, target: Any) -> bool:
+    """An ICU message target: it parses and uses the source's arguments (its options are the target's)."""
+    from .icu import is_icu, still_valid
+
+    before, after = "".join(source.itertext()), "".join(target.itertext())
+    return is_icu(before) and not len(source) and still_valid(before, after)
 
 
 def _protected(element: Any) -> bool:

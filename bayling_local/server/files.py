@@ -100,6 +100,8 @@ class FileJob:
             ]
             failures = getattr(document, "failures", [])
             self.problems += [{"location": failure, "check": "placeholders"} for failure in failures]
+            rejected = getattr(document, "rejections", [])
+            self.problems += [{"location": failure, "check": "left untranslated"} for failure in rejected]
         self.document, self.results, self.run.lines = None, [], []
         self.ended_at = time.monotonic()
         self.finished.set()
@@ -179,6 +181,7 @@ def _translate(state: ServerState, lease: Lease, job: FileJob) -> None:
         if job.run.lines and job.run.source != job.target:
             job.results = run_lines(state, lease, job.run)
         translations = [result.translation for result in job.results] or list(job.run.lines)
+        job.document.checks = [result.check for result in job.results]
         if job.run.cancel.is_set() or len(translations) < len(job.run.lines):
             job.status, job.error = "cancelled", "the translation was cancelled"
         else:

@@ -197,3 +197,89 @@ def test_xliff_protected_spans_stay_seg_source_order_and_a_prefixed_root() -> No
     assert '<x:mrk mtype="protected">Acme Cloud</x:mrk>' in out.split("<x:target")[1]
     assert out.index("<x:seg-source>") < out.index("<x:target")
     assert "ESU" in out and "WON" in out
+
+
+def test_a_translation_that_fails_a_check_is_left_for_a_translator_not_written() -> None:
+    from bayling_local.documents.formats import ReadOptions
+
+    text = (
+        HEADER
+        + '\n#, c-format\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] ""\nmsgstr[1] ""\n\nmsgid "Order"\nmsgstr ""\n'
+    )
+    document = read_document(
+        text.replace(HEADER + "\n", HEADER).encode(), Path("app.pot"), "po", ReadOptions()
+    )
+    document.prepare(POLISH)
+    sources = [segment.text for segment in document.segments]
+    # The model gave "Order" back unchanged (echo); each numbered plural attempt echoed too, the plain ones not.
+    document.checks = [
+        "echo" if text == "Order" or "(n=" in seg.location else None
+        for text, seg in zip(sources, document.segments, strict=True)
+    ]
+    po = polib.pofile(document.output([flip(t) for t in sources], POLISH).decode())
+    assert po.find("Order").msgstr == ""
+    assert po.find("%d file").msgstr_plural[1] == "%d SELIF"  # the plain attempt, which passed
+    assert (
+        document.summary()
+        == "1 translated, 0 kept, 0 skipped, 0 placeholder failures, 1 left untranslated by the checks"
+    )
+    assert document.rejections == ["line 10: the model gave it back untranslated"]
+
+
+def test_strftime_formats_are_placeholders_so_a_date_format_is_left_alone() -> None:
+    from bayling_local.documents.placeholders import placeholders
+
+    assert placeholders("%Y-%m-%d %H:%M, %-d %B") == ["%Y", "%m", "%d", "%H", "%M", "%-d", "%B"]
+    document, out = run("en:\n  date:\n    default: '%Y-%m-%d'\n    long: '%B %-d, %Y'\n", "en.yml")
+    assert [segment.text for segment in document.segments] == []  # nothing but placeholders and punctuation
+    assert out == "pl:\n  date:\n    default: '%Y-%m-%d'\n    long: '%B %-d, %Y'\n"
+
+
+def test_an_icu_message_in_xliff_gets_the_targets_categories_and_one_with_inline_codes_is_left() -> None:
+    text = (
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"><body>'
+        '<trans-unit id="a"><source>{VAR_PLURAL, plural, =0 {no items} one {one item} other {# items}}</source></trans-unit>'
+        '<trans-unit id="b"><source>{VAR_PLURAL, plural, other {<x id="INTERPOLATION"/> items}}</source></trans-unit>'
+        "</body></file></xliff>"
+    )
+    document, out = run(text, "messages.xlf", target=RUSSIAN)
+    target = out.split('<target state="needs-review-translation">')[1].split("</target>")[0]
+    assert target.startswith(
+        "{VAR_PLURAL, plural, =0 {ON SMETI} one {# SMETI} few {# SMETI} many {# SMETI} other"
+    )
+    assert out.count("<target") == 1
+    assert document.rejections == [
+        "line 1 (unit b): an ICU message with inline codes is left for a translator"
+    ]
+
+
+def test_an_xliff_already_in_another_language_is_refused_unless_overwritten() -> None:
+    text = (
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr"><file id="f">'
+        '<unit id="1"><segment><source>Hello</source><target>Bonjour</target></segment></unit>'
+        '<unit id="2"><segment><source>Bye</source></segment></unit></file></xliff>'
+    )
+    with pytest.raises(
+        DocumentError, match="holds French translations; translating it into Polish would mix"
+    ):
+        run(text, "app.xlf")
+    _document, out = run(text, "app.xlf", overwrite=True)
+    assert "<target>OLLEH</target>" in out and 'trgLang="pl"' in out
+
+
+def test_a_template_beside_its_own_po_in_a_folder_is_skipped_not_overwritten(
+    tmp_path: Path, flip_engine: object
+) -> None:
+    source = tmp_path / "po"
+    source.mkdir()
+    shutil.copy(Path(__file__).parent / "samples" / "app.po", source / "app.po")
+    shutil.copy(Path(__file__).parent / "samples" / "app.pot", source / "app.pot")
+    result = CliRunner().invoke(
+        cli, ["translate", "-i", str(source), "-o", str(tmp_path / "pl"), "--to", "pl", "--from", "en"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "skipped: " in result.stderr
+        and "its translation would be app.po, which app.po makes too" in result.stderr
+    )
+    assert "Witaj %(name)s" in (tmp_path / "pl" / "app.po").read_text()  # the PO's own translation, kept

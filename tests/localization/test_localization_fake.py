@@ -53,15 +53,15 @@ def test_a_po_file_gets_polish_plurals_fuzzy_flags_and_keeps_what_is_translated(
         '"Content-Type: text/plain; charset=UTF-8\\n"\n'
         '"Content-Transfer-Encoding: 8bit\\n"\n'
         '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"',
-        "#. Shown on the main menu\n#. bayling-local: fake-model\n#: src/menu.c:12\n#, c-format, fuzzy\n"
+        "#. Shown on the main menu\n#. bayling-local: fake-model\n#: src/menu.c:12\n#, fuzzy, c-format\n"
         'msgctxt "menu"\nmsgid "Open %s"\nmsgstr "NEPO %s"',
-        "#. bayling-local: fake-model\n#: src/files.c:40\n#, c-format, fuzzy\n"
+        "#. bayling-local: fake-model\n#: src/files.c:40\n#, fuzzy, c-format\n"
         'msgid "One file deleted"\nmsgid_plural "%d files deleted"\n'
         'msgstr[0] "ENO ELIF DETELED"\nmsgstr[1] "%d SELIF DETELED"\nmsgstr[2] "%d SELIF DETELED"',
         '#: src/hello.py:3\n#, python-format\nmsgid "Hello %(name)s, welcome back!"\n'
         'msgstr "Witaj %(name)s, miło cię znowu widzieć!"',
         '# Translator: keep it short\n#. bayling-local: fake-model\n#: src/quit.c:7\n#, fuzzy\nmsgid "Quit"\nmsgstr "TIUQ"',
-        "#. bayling-local: fake-model\n#: src/progress.c:9\n#, c-format, fuzzy\n"
+        "#. bayling-local: fake-model\n#: src/progress.c:9\n#, fuzzy, c-format\n"
         'msgid "%1$s of %2$s done (%3$d%%)"\nmsgstr "%1$s FO %2$s ENOD (%3$d%%)"',
         '#~ msgid "Old string"\n#~ msgstr "Stary napis"',
     ]
@@ -264,6 +264,11 @@ def test_strings_whose_placeholders_cannot_be_kept_stay_untranslated_and_are_nam
         ("bad.json", '{\n  "a": "x",\n}\n', "bad.json: line 3, column 1: not valid JSON"),
         ("loop.yml", "en:\n  a: &x\n    b: *x\n", "loop.yml: line 2: an anchor contains an alias of itself"),
         ("bad.yaml", 'en:\n  a: "x\n', "bad.yaml: line 3, column 1: not valid YAML"),
+        (
+            "app_en.arb",
+            '{\n  "@@locale": "en",\n  "n": "{count, plural, one{# item} other{# items}"\n}\n',
+            "app_en.arb: line 3: key n is not a valid ICU message",
+        ),
     ],
 )
 def test_a_broken_file_is_one_line_with_its_place_exit_2_and_no_output(

@@ -86,7 +86,9 @@ class LossComputer:
         self.model = model
         self.accelerator = accelerator
         self.chunk = config.train.loss_chunk_tokens
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        # Under DDP/FSDP the model is wrapped: its config and layers are on the module inside.
+        inner = accelerator.unwrap_model(model)
+        base = inner.get_base_model() if hasattr(inner, "get_base_model") else inner
         softcap = getattr(base.config, "final_logit_softcapping", None)
         single = accelerator.distributed_type == DistributedType.NO
         # Calling the decoder directly would bypass DDP/FSDP/DeepSpeed wrappers: fused only in one process.
@@ -133,6 +135,7 @@ def train(config: SFTConfig, log: Log = print) -> TrainResult:
     cuda_bf16 = torch.cuda.is_available() and model_io.torch_dtype(config.model.dtype) == torch.bfloat16
     precision = None if "ACCELERATE_MIXED_PRECISION" in os.environ else ("bf16" if cuda_bf16 else "no")
     accelerator = Accelerator(gradient_accumulation_steps=cfg.grad_accum, mixed_precision=precision)
+    check_distributed(accelerator)
     set_seed(cfg.seed)
     tokenizer = model_io.load_tokenizer(config.model)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
@@ -194,6 +197,30 @@ def train(config: SFTConfig, log: Log = print) -> TrainResult:
     accelerator.wait_for_everyone()
     accelerator.end_training()
     return result
+
+
+def check_distributed(accelerator: Any) -> None:
+    """Refuse a launch accelerate did not set up as asked, rather than train something else: it applies
+    FSDP and DeepSpeed only on accelerators (on CPU it wraps the model in DDP without a word), and processes
+    started without a distributed setup would each train alone on the whole data."""
+    from accelerate.utils import DistributedType
+
+    kind = accelerator.distributed_type
+    for variable, wanted, name in (
+        ("ACCELERATE_USE_FSDP", DistributedType.FSDP, "FSDP"),
+        ("ACCELERATE_USE_DEEPSPEED", DistributedType.DEEPSPEED, "DeepSpeed"),
+    ):
+        if os.environ.get(variable, "").lower() == "true" and kind != wanted:
+            raise TrainingError(
+                f"{name} was asked for, but accelerate set up {kind.value} on this machine (it applies {name} "
+                "only on GPUs and other accelerators, not on CPU): launch without it here (DDP), or on CUDA"
+            )
+    launched = int(os.environ.get("WORLD_SIZE", "1"))
+    if launched > 1 and accelerator.num_processes == 1:
+        raise TrainingError(
+            f"{launched} processes were launched but accelerate set up no distributed run, so each would train "
+            "alone; on CPU launch with ACCELERATE_USE_CPU=true accelerate launch --multi_gpu (see docs/training.md)"
+        )
 
 
 def _resume(accelerator: Any, resume: str | None, out: Path, log: Log) -> None:
