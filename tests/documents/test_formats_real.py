@@ -23,9 +23,13 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("guide.md", "page.html", "show.srt", "show.vtt"):
         shutil.copy(SAMPLES / name, source / name)
     _make_docx(source / "manual.docx")
+    # A module fixture runs before the per-test BAYLING_HOME: it gets a home of its own, so the translation
+    # memory of other runs can neither answer for the model nor be written to.
+    home = tmp_path_factory.mktemp("home")
     result = CliRunner().invoke(
         cli,
         ["translate", "-i", str(source), "-o", str(output), "--to", "fr", "--from", "en", "--ctx", "2048"],
+        env={"BAYLING_HOME": str(home)},
     )
     assert result.exit_code == 0, result.stderr
     assert "Files: 5 translated." in result.stderr

@@ -28,9 +28,13 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source, output = tmp_path_factory.mktemp("in"), tmp_path_factory.mktemp("out") / "pl"
     for name in FILES:
         shutil.copy(SAMPLES / name, source / name)
+    # A module fixture runs before the per-test BAYLING_HOME: it gets a home of its own, so the translation
+    # memory of other runs can neither answer for the model nor be written to.
+    home = tmp_path_factory.mktemp("home")
     result = CliRunner().invoke(
         cli,
         ["translate", "-i", str(source), "-o", str(output), "--to", "pl", "--from", "en", "--ctx", "2048"],
+        env={"BAYLING_HOME": str(home)},
     )
     assert result.exit_code == 0, result.stderr
     assert f"Files: {len(FILES)} translated." in result.stderr
