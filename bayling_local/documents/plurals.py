@@ -67,13 +67,22 @@ def gettext_plurals(language: Language) -> GettextPlurals:
             continue
     else:
         plural = get_plural("en")  # Babel's fallback too: two forms
-    choose = gettext.c2py(plural.plural_expr)
-    examples = tuple(
-        next((n for n in _CANDIDATES if isinstance(n, int) and choose(n) == index), index)
-        for index in range(plural.num_plurals)
-    )
+    examples = tuple(number for number, _only_one in gettext_forms(plural.num_plurals, plural.plural_expr))
     header = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
     return GettextPlurals(plural.num_plurals, header, plural.plural_expr, examples)
+
+
+def gettext_forms(count: int, expression: str) -> list[tuple[int, bool]]:
+    """(example number, selects 1 alone) for each form of a gettext plural rule: the smallest number from 1
+    up that picks it (0 when only 0 does), and whether 1 is the only number it covers (English form 0; not
+    Russian's, which is also 21). ValueError or SyntaxError for an expression that cannot be read."""
+    choose = gettext.c2py(expression)
+    forms = []
+    for index in range(count):
+        numbers = [n for n in range(0, 1001) if choose(n) == index]
+        example = next((n for n in numbers if n >= 1), numbers[0] if numbers else index)
+        forms.append((example, numbers == [1]))
+    return forms
 
 
 @cache

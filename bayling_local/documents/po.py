@@ -11,7 +11,6 @@ whose placeholders cannot be kept stays empty (and is reported), as an untransla
 
 from __future__ import annotations
 
-import gettext
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 from ..languages import Language, bcp47, find_language, resolve_language
 from ..textio import decode_utf8
 from .model import fail
-from .plurals import gettext_plurals
+from .plurals import gettext_forms, gettext_plurals
 from .strings import Slot, StringsDocument, Tally
 
 # A line of a PO file: a keyword and a string, a continued string, a comment, or nothing.
@@ -102,15 +101,9 @@ class PoDocument(StringsDocument):
         babel = gettext_plurals(target)
         count, expression = self.own_forms or (babel.count, babel.expression)
         try:
-            choose = gettext.c2py(expression)
+            return list(gettext_forms(count, expression))
         except (ValueError, SyntaxError) as exc:
             raise fail(self.path, "the header", f"its Plural-Forms cannot be read ({exc})") from None
-        forms: list[tuple[int | float, bool]] = []
-        for index in range(count):
-            numbers = [n for n in range(0, 1001) if choose(n) == index]
-            example = next((n for n in numbers if n >= 1), numbers[0] if numbers else index)
-            forms.append((example, numbers == [1]))
-        return forms
 
     own_forms: tuple[int, str] | None = None
 
