@@ -191,7 +191,11 @@ def render_jinja(
     return text
 
 
-BAYLING = PromptFormat("bayling", render_bayling, stop_tokens=("</s>",), default_system=BAYLING_SYSTEM)
+# `</s>` is Llama-2's end-of-sequence token; a model of another vocabulary tuned on this format (the
+# built-in Gemma, training/examples/align_builtin.py) writes it as text, so it is a stop string as well.
+BAYLING = PromptFormat(
+    "bayling", render_bayling, stop_tokens=("</s>",), stop_strings=("</s>",), default_system=BAYLING_SYSTEM
+)
 BAYLING3 = PromptFormat(
     "bayling3",
     render_bayling3,

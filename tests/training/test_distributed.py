@@ -110,6 +110,20 @@ def shapes(path: Path) -> dict[str, Any]:
         return {key: tuple(handle.get_slice(key).get_shape()) for key in handle.keys()}  # noqa: SIM118
 
 
+def convert(source: Path, out: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    """`bayling-local convert`, as a user runs it on what training wrote."""
+    command = [
+        str(Path(sys.executable).parent / "bayling-local"),
+        "convert",
+        str(source),
+        *flags,
+        "-o",
+        str(out),
+        "--no-progress",
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
 def test_two_processes_follow_one_process_resume_at_either_size_and_write_the_same_adapter(
     workspace: dict[str, Path],
 ) -> None:
@@ -134,10 +148,7 @@ def test_two_processes_follow_one_process_resume_at_either_size_and_write_the_sa
     names = sorted(p.name for p in two.iterdir())
     assert names == sorted(p.name for p in one.iterdir())
     assert shapes(two / "adapter_model.safetensors") == shapes(one / "adapter_model.safetensors")
-    converted = subprocess.run(
-        [str(Path(sys.executable).parent / "bayling-local"), "convert", str(workspace["model"]), "--lora", str(two), "-o", str(root / "two.gguf"), "--no-progress"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    converted = convert(workspace["model"], root / "two.gguf", "--lora", str(two))
     assert converted.returncode == 0, converted.stderr
     assert (root / "two.gguf").stat().st_size > 0
 
@@ -155,6 +166,7 @@ def test_full_finetuning_in_two_processes_writes_the_same_checkpoint_format(
     assert close(losses(one), losses(two))
     assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one.iterdir())
     assert shapes(two / "model.safetensors") == shapes(one / "model.safetensors")
+    assert convert(two, root / "full-two.gguf").returncode == 0
 
 
 @pytest.mark.parametrize(

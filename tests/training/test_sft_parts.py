@@ -150,3 +150,17 @@ def test_accelerate_config_files_use_only_keys_accelerate_launch_knows(name: str
     section = config.fsdp_config if name.startswith("fsdp") else config.deepspeed_config
     assert section and set(section) <= known, set(section) - known
     assert config.mixed_precision == "bf16"
+
+
+def test_the_completion_template_trains_exactly_the_continuation_of_the_fewshot_prompt() -> None:
+    from bayling_local.fewshot import translation_prompt
+    from training.data.schema import Turn
+    from training.sft.encode import assistant_spans, prompt_format
+
+    prompt = translation_prompt("Good morning.", "fra_Latn", "French", "eng_Latn", "English")
+    text, spans = assistant_spans(
+        (Turn("user", prompt), Turn("assistant", "Bonjour.")), prompt_format("completion")
+    )
+    assert text == prompt + " Bonjour.\n"  # what a base model run by bayling-local sees, then writes
+    assert [text[start:end] for start, end in spans] == [" Bonjour.\n"]
+    assert text.startswith(prompt) and prompt.endswith("French:")

@@ -26,7 +26,9 @@ class ModelSettings:
     gguf_file: str | None = None
     """Load from this GGUF file inside `name_or_path` (transformers dequantizes it); None loads safetensors."""
     template: str = "bayling"
-    """Chat format from bayling_local.templates: bayling (Llama-2 BayLing), bayling3 (Llama-3), fewshot."""
+    """Chat format from bayling_local.templates: bayling (Llama-2 BayLing), bayling3 (Llama-3), fewshot;
+    or completion (each user message as written, the answer after it: for prompts a base model is run with,
+    such as the few-shot translation prompt)."""
     dtype: str = "auto"
     """Weights dtype: auto (bf16 on CUDA, fp32 on CPU), bfloat16, float16, float32."""
     attn_implementation: str = "sdpa"
@@ -222,5 +224,5 @@ def _validate(config: SFTConfig) -> None:
         raise UsageError("no output folder: set train.output_dir")
     if config.lora.method not in ("lora", "full"):
         raise UsageError(f"lora.method must be lora or full, not {config.lora.method!r}")
-    if config.model.template not in ("bayling", "bayling3", "fewshot"):
-        raise UsageError("model.template must be bayling, bayling3 or fewshot")
+    if config.model.template not in ("bayling", "bayling3", "fewshot", "completion"):
+        raise UsageError("model.template must be bayling, bayling3, fewshot or completion")

@@ -22,7 +22,18 @@ from bayling_local.templates import BAYLING, BAYLING3, FEWSHOT, Message, PromptF
 from ..data.schema import Turn
 
 IGNORE = -100
-FORMATS = {"bayling": BAYLING, "bayling3": BAYLING3, "fewshot": FEWSHOT}
+
+
+def render_completion(messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
+    """A completion model's own text: each user message as written (e.g. the few-shot translation prompt
+    that `translate` sends a base model, ending in `French:`), each answer after a space and ended by the
+    newline that ends a completion. Tuning a base model in this form tunes it the way it is run."""
+    parts = [m.content if m.role != "assistant" else f" {m.content.strip()}\n" for m in messages]
+    return "".join(parts)
+
+
+COMPLETION = PromptFormat("completion", render_completion, stop_strings=("\n",), is_chat=False)
+FORMATS = {"bayling": BAYLING, "bayling3": BAYLING3, "fewshot": FEWSHOT, "completion": COMPLETION}
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ def prompt_format(name: str) -> PromptFormat:
     try:
         return FORMATS[name]
     except KeyError:
-        raise TrainingError(f"unknown template {name!r}; use bayling, bayling3 or fewshot") from None
+        raise TrainingError(f"unknown template {name!r}; use {', '.join(FORMATS)}") from None
 
 
 def assistant_spans(turns: Sequence[Turn], fmt: PromptFormat) -> tuple[str, list[tuple[int, int]]]:
