@@ -198,7 +198,7 @@ class ResourceDocument(StringsDocument):
             )
             self.tally.failed.extend(f"key {'.'.join(v.path)}" for v in broken)
             self.tally.translated -= len(broken)
-            data = self._write([(v, t) for v, t in changes if v not in broken], plurals, target)
+            data = self._without(broken, changes, plurals, target)
         return data
 
     def _verify(self, data: bytes, changes: Changes, target: Language) -> list[_Value]:
@@ -220,6 +220,10 @@ class ResourceDocument(StringsDocument):
 
     def _reread(self, data: bytes) -> Any:
         raise NotImplementedError
+
+    def _without(self, broken: list[_Value], changes: Changes, plurals: Plurals, target: Language) -> bytes:
+        """The file written again with the `broken` values as they were in the source."""
+        return self._write([(v, t) for v, t in changes if v not in broken], plurals, target)
 
     def _write(
         self,
@@ -325,6 +329,13 @@ class YamlDocument(ResourceDocument):
     def _reread(self, data: bytes) -> Any:
         return _load_yaml(self.path, data.decode("utf-8"), _yaml())
 
+    def _without(self, broken: list[_Value], changes: Changes, plurals: Plurals, target: Language) -> bytes:
+        # `_write` changed the tree in place (plural keys renamed, the root renamed): writing it again from
+        # the start would find neither; only the broken values go back to their source text.
+        for value in broken:
+            value.container[value.key] = _same_style(value.container[value.key], value.source)
+        return self._dump()
+
     def _write(
         self,
         changes: Changes,
@@ -344,8 +355,11 @@ class YamlDocument(ResourceDocument):
             (locale,) = tree.keys()
             if _locale_key(locale):
                 _replace_keys(tree, [locale], {bcp47(target): tree[locale]})
+        return self._dump()
+
+    def _dump(self) -> bytes:
         buffer = io.StringIO()
-        self.yaml.dump(tree, buffer)
+        self.yaml.dump(self.tree, buffer)
         return buffer.getvalue().encode("utf-8")
 
 

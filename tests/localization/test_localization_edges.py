@@ -283,3 +283,32 @@ def test_a_template_beside_its_own_po_in_a_folder_is_skipped_not_overwritten(
         and "its translation would be app.po, which app.po makes too" in result.stderr
     )
     assert "Witaj %(name)s" in (tmp_path / "pl" / "app.po").read_text()  # the PO's own translation, kept
+
+
+@pytest.mark.parametrize("name", ["en.yml", "en.json"])
+def test_a_value_the_final_check_rejects_goes_back_to_its_source_and_the_rest_stays_written(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bayling_local.documents.resources import ResourceDocument
+
+    calls: list[int] = []
+
+    def reject_the_first(self: ResourceDocument, data: bytes, changes: list, target: Language) -> list:  # type: ignore[type-arg]
+        calls.append(1)
+        return [changes[0][0]] if len(calls) == 1 else []
+
+    monkeypatch.setattr(ResourceDocument, "_verify", reject_the_first)
+    text = (
+        "en:\n  greeting: 'Hello %{name}'\n  farewell: Goodbye\n  inbox:\n    one: '%{count} message'\n    other: '%{count} messages'\n"
+        if name == "en.yml"
+        else '{\n  "greeting": "Hello {{name}}",\n  "farewell": "Goodbye",\n  "n_one": "{{count}} message",\n  "n_other": "{{count}} messages"\n}\n'
+    )
+    document, out = run(text, name)
+    assert (
+        "Hello" in out and "EYBDOOG" in out and "SEGASSEM" in out
+    )  # the rejected one as written, the rest translated
+    assert document.failures == [
+        "key "
+        + ("en.greeting" if name == "en.yml" else "greeting")
+        + ": placeholders changed in the file as written"
+    ]
