@@ -2,7 +2,9 @@
 
 A script only one FLORES language writes (Hangul, Thai, Greek, ...; kana for Japanese) decides at once.
 Everything else goes to the character n-gram model in `langid/` (naive Bayes over all 205 FLORES-200
-languages, trained on FLORES-200 dev, probabilities calibrated on held-out sentences). Its top language is
+languages, trained on FLORES-200 dev, probabilities calibrated on held-out sentences), or to GlotLID when
+`bayling-local pull glotlid` installed it (Han text stays with the n-gram model, which knows Simplified from
+Traditional Chinese and Cantonese; GlotLID's labels do not). The top language is
 named when its probability reaches MIN_CONFIDENCE; below that the answer is `language=None` (the runners-up
 still come back in `candidates`): translating with the source unnamed is better than naming a wrong one.
 """
@@ -11,12 +13,16 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import detect_short
+from .detect_models import InstalledGlotlid, installed_glotlid, model_guesses
 from .languages import BY_CODE, Language
-from .languages_data import HAN_SIMPLIFIED, HAN_TRADITIONAL, SCRIPT_NAMES
+from .languages_data import SCRIPT_NAMES
 
 # Below this confidence `detect_language` names no language.
 MIN_CONFIDENCE = 0.5
@@ -104,12 +110,20 @@ def count_scripts(text: str) -> Counter[str]:
     """How many characters of each script the text has (punctuation, digits, spaces not counted)."""
     counts: Counter[str] = Counter()
     for char, times in Counter(text).items():
-        if char.isascii() and not char.isalpha():
+        if char.isascii():
+            if char.isalpha():
+                counts["Latn"] += times
             continue
-        script = script_of(char)
-        if script is not None:
+        if char not in _SCRIPT_OF:
+            _SCRIPT_OF[char] = script_of(char) or ""
+        script = _SCRIPT_OF[char]
+        if script:
             counts[script] += times
     return counts
+
+
+# Characters already looked up (a fifth of detection's time went to the range search before).
+_SCRIPT_OF: dict[str, str] = {}
 
 
 def _decided(ranked: tuple[tuple[str, float], ...], factor: float, reason: str, top: int) -> Detection:
@@ -130,8 +144,9 @@ def _han_form(
 ) -> tuple[tuple[tuple[str, float], ...], str]:
     """Characters only Simplified (or only Traditional) Chinese writes decide between the two: the other
     form's languages are dropped and the rest take their probability."""
-    simplified = sum(char in HAN_SIMPLIFIED for char in text)
-    traditional = sum(char in HAN_TRADITIONAL for char in text)
+    only_simplified, only_traditional = han_forms()
+    simplified = sum(char in only_simplified for char in text)
+    traditional = sum(char in only_traditional for char in text)
     if simplified == traditional:
         return ranked, reason
     form = "_Hans" if simplified > traditional else "_Hant"
@@ -147,6 +162,15 @@ def _han_form(
     return tuple(moved), f"{reason}, {name} characters"
 
 
+@functools.cache
+def han_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters only Simplified, and only Traditional, Chinese writes (3,805 and 4,093, from OpenCC's
+    tables by scripts/make_han_forms.py): every FLORES sentence's form, and 85% of 6-character prefixes',
+    is told by them alone."""
+    data = json.loads((Path(__file__).parent / "data" / "han_forms.json").read_text(encoding="utf-8"))
+    return frozenset(data["simplified"]), frozenset(data["traditional"])
+
+
 def _variety_mass(code: str, candidates: tuple[tuple[str, float], ...]) -> float:
     group = next((g for g in CLOSE_VARIETIES if code in g), None)
     return sum(p for c, p in candidates if c in group) if group else 0.0
@@ -157,16 +181,16 @@ def _length_factor(letters: int, scale: float = 3.0) -> float:
     return 1.0 - math.exp(-letters / scale)
 
 
-def detect_language(text: str, top: int = 3) -> Detection:
+def detect_language(text: str, top: int = 3, detector: str = "auto") -> Detection:
     """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE); `candidates`
-    holds the `top` most likely languages."""
-    return _detect_sample(text[:MAX_CHARS], top)
+    holds the `top` most likely languages. `detector`: one of `detect_models.DETECTORS`."""
+    return _detect_sample(text[:MAX_CHARS], top, installed_glotlid(detector))
 
 
 # Detections are remembered: `translate` judges a document's lines once for the document's language and
 # once each, and subtitles and documents repeat lines. Keyed by the (at most MAX_CHARS) sample.
 @functools.lru_cache(maxsize=2048)
-def _detect_sample(sample: str, top: int) -> Detection:
+def _detect_sample(sample: str, top: int, glotlid: InstalledGlotlid | None = None) -> Detection:
     counts = count_scripts(sample)
     if not counts:
         return Detection(None, 0.0, "no letters")
@@ -182,13 +206,15 @@ def _detect_sample(sample: str, top: int) -> Detection:
         reason = f"{SCRIPT_NAMES.get(script, script)} script"
         factor = 1.0
     else:
-        from .langid.model import load
-
-        guesses = load().rank(sample, max(top, 12))  # enough to weigh a group of close varieties
+        # Han text stays with the n-gram model and the character rule: GlotLID and lid.176 write Chinese
+        # without its form (Simplified, Traditional, Cantonese), and 40 Han characters are a sentence.
+        han = script == "Hani"
+        short = not han and letters < detect_short.SHORT_LETTERS
+        guesses, how = model_guesses(sample, max(top, 12), None if han else glotlid, short)
         if not guesses:
             return Detection(None, 0.0, "no features")
         ranked = tuple((g.code, g.probability) for g in guesses)
-        reason = f"{SCRIPT_NAMES.get(script, script)} script, character n-grams"
+        reason = f"{SCRIPT_NAMES.get(script, script)} script, {how}"
         if script == "Hani":
             ranked, reason = _han_form(sample, ranked, reason)
         ranked = tuple((c, round(p, 3)) for c, p in ranked)

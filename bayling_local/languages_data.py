@@ -254,16 +254,3 @@ SCRIPT_NAMES: dict[str, str] = {
     "Thai": "Thai",
     "Tibt": "Tibetan",
 }
-
-# Frequent Chinese characters as (simplified, traditional) pairs whose two forms differ; neither form is
-# used in the other writing system's ordinary text. `detect.py` lets them decide Simplified against
-# Traditional Chinese, which character n-grams learned from a few hundred sentences do not always see.
-_HAN_PAIRS = (
-    "这這们們个個来來时時为為说說国國会會对對过過发發学學么麼样樣经經还還没沒进進动動现現长長开開问問关關点點与與"
-    "书書门門东東车車见見边邊区區电電话話机機业業气氣头頭实實应應体體无無种種从從两兩间間总總让讓将將数數产產报報"
-    "层層处處条條传傳华華际際变變统統线線务務队隊万萬约約级級标標题題组組结結给給网網张張虽雖济濟图圖历歷认認识識"
-    "记記语語员員医醫疗療药藥达達运運选選举舉办辦亚亞欧歐岛島热熱风風乐樂飞飛马馬鸟鳥鱼魚龙龍众眾军軍战戰争爭权權"
-    "领領导導议議设設计計术術论論质質轮輪铁鐵钱錢银銀闻聞观觀较較类類规規则則"
-)
-HAN_SIMPLIFIED = frozenset(_HAN_PAIRS[0::2])
-HAN_TRADITIONAL = frozenset(_HAN_PAIRS[1::2])

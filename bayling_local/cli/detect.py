@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
 @click.option("--top", type=click.IntRange(1, 205), default=3, show_default=True, help="Candidates to show.")
-def detect_command(text: str | None, input_file: Path | None, as_json: bool, top: int) -> None:
+@click.option(
+    "--detector",
+    type=click.Choice(["auto", "glotlid", "ngram"]),
+    default="auto",
+    show_default=True,
+    help="glotlid: the model `pull glotlid` installs; ngram: the built-in one; auto: GlotLID when installed.",
+)
+def detect_command(text: str | None, input_file: Path | None, as_json: bool, top: int, detector: str) -> None:
     """Say which of the 205 FLORES-200 languages each line of TEXT, stdin or -i FILE is in.
 
     Every line is judged on its own. "unknown" (null in --json) means no language reached 0.5 probability;
@@ -28,10 +35,13 @@ def detect_command(text: str | None, input_file: Path | None, as_json: bool, top
     Example: echo "Dobro jutro, kako ste?" | bayling-local detect --top 3
     """
     from ..detect import detect_language, detection_json
+    from ..detect_models import glotlid_model_file
     from ..translation.job import read_segments
 
+    glotlid_model_file(detector)  # --detector glotlid without it installed: say so before reading input
+
     for line in read_segments(text, input_file):
-        found = detect_language(line, top=top)
+        found = detect_language(line, top=top, detector=detector)
         if as_json:
             click.echo(json.dumps(detection_json(found), ensure_ascii=False))
         elif not line.strip():

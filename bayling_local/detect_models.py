@@ -1,0 +1,115 @@
+"""The statistical detector behind `detect.py`: the shipped n-gram model (with lid.176's second opinion on a
+few words, `detect_short.py`), or GlotLID once `bayling-local pull glotlid` installed it.
+
+`detector`: "auto" uses GlotLID when it is installed, "glotlid" insists on it, "ngram" never uses it. An
+installed GlotLID that cannot be read (a damaged file, fasttext-predict missing) is an error only when asked
+for by name; "auto" goes on with the n-gram model and says why in the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import detect_short, paths
+from .errors import UsageError
+from .languages import BY_CODE
+
+if TYPE_CHECKING:
+    from .langid.model import Guess
+
+DETECTORS = ("auto", "glotlid", "ngram")
+GLOTLID_FILE = "model.bin"
+MANIFEST = "manifest.json"
+_FLORES_CODES = frozenset(BY_CODE)
+
+
+@dataclass(frozen=True)
+class InstalledGlotlid:
+    """The GlotLID install a detection uses (hashable: part of the detection cache's key)."""
+
+    path: Path
+    """The model file."""
+    stamp: int
+    """When its manifest was written (ns): a new pull is a new install, read again."""
+    strict: bool
+    """Asked for by name (`--detector glotlid`): a model that cannot be read is an error."""
+
+
+def glotlid_folder() -> Path:
+    """Where `bayling-local pull glotlid` installs GlotLID."""
+    return paths.detectors_dir() / "glotlid"
+
+
+def glotlid_model_file(detector: str = "auto") -> Path | None:
+    """The GlotLID model file `detector` would use, None for the n-gram model."""
+    installed = installed_glotlid(detector)
+    return installed.path if installed else None
+
+
+def installed_glotlid(detector: str = "auto") -> InstalledGlotlid | None:
+    """The install `detector` asks for: the installed one for "auto" (None when there is none) and
+    "glotlid" (an error when there is none), None for "ngram". One stat a call: it runs every detection."""
+    if detector not in DETECTORS:
+        raise UsageError(f"unknown detector {detector!r}: choose one of {', '.join(DETECTORS)}")
+    if detector == "ngram":
+        return None
+    manifest, model = _glotlid_files(os.environ.get("BAYLING_HOME"))
+    try:
+        # The manifest is written last and removed first: a pull under way, or broken off, is not used.
+        stamp = os.stat(manifest).st_mtime_ns
+    except OSError:
+        if detector == "glotlid":
+            raise UsageError(
+                "GlotLID is not installed: run `bayling-local pull glotlid` once (1.7 GB from Hugging "
+                "Face), or use --detector ngram"
+            ) from None
+        return None
+    return InstalledGlotlid(model, stamp, strict=detector == "glotlid")
+
+
+@functools.lru_cache(maxsize=8)
+def _glotlid_files(home: str | None) -> tuple[str, Path]:
+    """The manifest (as a string, for os.stat) and model of the install under `home`."""
+    del home  # the cache key: BAYLING_HOME decides where paths.detectors_dir() is
+    folder = glotlid_folder()
+    return str(folder / MANIFEST), folder / GLOTLID_FILE
+
+
+def model_guesses(
+    sample: str, top: int, glotlid: InstalledGlotlid | None, ask_lid176: bool
+) -> tuple[list[Guess], str]:
+    """The statistical model's ranking (enough candidates to weigh a group of close varieties) and how it
+    was made, for the reason."""
+    if glotlid is None:
+        return _ngram_guesses(sample, top, ask_lid176)
+    from .langid import glotlid as glot
+
+    try:
+        ranking = glot.load(glotlid.path, glotlid.stamp, _FLORES_CODES).rank(sample, top)
+    except glot.GlotlidError as exc:
+        if glotlid.strict:
+            raise UsageError(f"{exc}; run `bayling-local pull glotlid --force` to fetch it again") from exc
+        guesses, how = _ngram_guesses(sample, top, ask_lid176)
+        return guesses, f"{how} (GlotLID is installed but unusable: `bayling-local pull glotlid --force`)"
+    how = "GlotLID"
+    best = ranking.guesses[0].probability if ranking.guesses else 0.0
+    if ranking.outside and ranking.outside[0].probability > best:
+        # Its own label is more likely than any FLORES language: say so, lend it to none.
+        how += f" (most likely {ranking.outside[0].code}, which FLORES-200 does not have)"
+    return list(ranking.guesses), how
+
+
+def _ngram_guesses(sample: str, top: int, ask_lid176: bool) -> tuple[list[Guess], str]:
+    from .langid.model import load
+
+    model = load()
+    probabilities = model.probabilities(sample)
+    if not ask_lid176 or not probabilities.any():
+        return model.best(probabilities, top), "character n-grams"
+    # A few words: fastText's lid.176, trained on everyday text too, is asked as well.
+    probabilities = detect_short.weighed(sample, probabilities, model.codes)
+    return model.best(probabilities, top), "character n-grams and lid.176"
