@@ -15,6 +15,7 @@ import bisect
 import functools
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,7 +185,13 @@ def _length_factor(letters: int, scale: float = 3.0) -> float:
 def detect_language(text: str, top: int = 3, detector: str = "auto") -> Detection:
     """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE); `candidates`
     holds the `top` most likely languages. `detector`: one of `detect_models.DETECTORS`."""
-    return _detect_sample(text[:MAX_CHARS], top, installed_glotlid(detector))
+    sample = _ADDRESSES.sub(" ", text[:MAX_CHARS])
+    return _detect_sample(sample, top, installed_glotlid(detector))
+
+
+# Links and e-mail addresses say nothing of the text's language (their letters are mostly English-like
+# host names): they are left out before anything is counted.
+_ADDRESSES = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 
 
 # Detections are remembered: `translate` judges a document's lines once for the document's language and

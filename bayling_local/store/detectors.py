@@ -85,7 +85,12 @@ def pull_glotlid(request: DetectorPullRequest, notify: Notify = lambda _: None) 
             "GlotLID is read by fasttext-predict, which is not installed: pip install fasttext-predict"
         )
     settings = download.HubSettings.from_env()
-    snapshot = download.list_snapshot(GLOTLID_REPO, request.revision, settings)
+    by_hand = (
+        f"on a machine with network run `hf download {GLOTLID_REPO} {GLOTLID_FILE} --revision "
+        f"{request.revision}`, copy its cache folder models--cis-lmu--glotlid into {settings.cache_dir} "
+        "here, and run `bayling-local pull glotlid` again (it is then taken from the cache)"
+    )
+    snapshot = download.list_snapshot(GLOTLID_REPO, request.revision, settings, by_hand)
     remote = snapshot.files.get(GLOTLID_FILE)
     if remote is None:
         raise StoreError(

@@ -129,19 +129,22 @@ def _hub_error(exc: BaseException, repo_id: str, revision: str, endpoint: str) -
     return StoreError(f"the Hub at {endpoint} refused {repo_id}@{revision} (HTTP {status}); try again later")
 
 
-def list_snapshot(repo_id: str, revision: str, settings: HubSettings) -> Snapshot:
-    """What `repo_id` holds at `revision`: from the Hub, or from the cache when offline or unreachable."""
+def list_snapshot(repo_id: str, revision: str, settings: HubSettings, by_hand: str | None = None) -> Snapshot:
+    """What `repo_id` holds at `revision`: from the Hub, or from the cache when offline or unreachable.
+    `by_hand`: how to bring the files in without a network (default: download, convert, import a model)."""
     check_repo_id(repo_id)
     check_revision(revision)
     if settings.offline:
-        return _cached_or_fail(repo_id, revision, settings, "offline mode is on (HF_HUB_OFFLINE)")
+        return _cached_or_fail(repo_id, revision, settings, "offline mode is on (HF_HUB_OFFLINE)", by_hand)
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
     try:
         info = HfApi(endpoint=settings.endpoint).model_info(repo_id, revision=revision, files_metadata=True)
     except _transport_errors() as exc:
-        return _cached_or_fail(repo_id, revision, settings, f"cannot reach {settings.endpoint} ({exc})")
+        return _cached_or_fail(
+            repo_id, revision, settings, f"cannot reach {settings.endpoint} ({exc})", by_hand
+        )
     except HfHubHTTPError as exc:
         raise _hub_error(exc, repo_id, revision, settings.endpoint) from None
     except (ValueError, TypeError, KeyError) as exc:  # an answer that is not the Hub's JSON
@@ -164,10 +167,12 @@ def list_snapshot(repo_id: str, revision: str, settings: HubSettings) -> Snapsho
     return Snapshot(repo_id, revision, info.sha, files)
 
 
-def _cached_or_fail(repo_id: str, revision: str, settings: HubSettings, why: str) -> Snapshot:
+def _cached_or_fail(
+    repo_id: str, revision: str, settings: HubSettings, why: str, by_hand: str | None = None
+) -> Snapshot:
     snapshot = cached_snapshot(repo_id, revision, settings)
     if snapshot is None:
-        hint = HAND_IMPORT_HINT.format(repo=repo_id, revision=revision)
+        hint = by_hand or HAND_IMPORT_HINT.format(repo=repo_id, revision=revision)
         raise NetworkError(
             f"{why}, and {repo_id}@{revision} is not in the Hugging Face cache ({settings.cache_dir}); the "
             f"network is needed: connect and pull again, or bring the files in by hand: {hint}"

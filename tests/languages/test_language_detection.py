@@ -144,6 +144,17 @@ def test_one_or_two_words_urls_and_code_are_not_named_with_confidence(text: str)
     assert detection.language is not None or detection.confidence < MIN_CONFIDENCE
 
 
+@pytest.mark.parametrize("text", ["https://example.com/a/b", "www.example.org", "anna.k@example.com"])
+def test_a_link_or_address_alone_names_no_language(text: str) -> None:
+    assert detect_language(text).language is None
+
+
+def test_links_inside_a_sentence_do_not_sway_it() -> None:
+    # Counted, the link's English-looking words took a fifth of the probability from French.
+    found = detect_language("Voir la page https://www.example.com/support/contact-us/help-center")
+    assert found.language is not None and found.language.code == "fra_Latn" and found.confidence > 0.95
+
+
 def test_mixed_scripts_lower_the_confidence() -> None:
     plain = detect_language("Мы пошли в кино вечером.")
     mixed = detect_language("Вчера мы смотрели Spider-Man и Batman.")

@@ -15,7 +15,7 @@ from tiny_fasttext import GLOTLID_LIKE, write_fasttext
 from bayling_local.cli.main import cli
 from bayling_local.detect import detect_language
 from bayling_local.detect_models import glotlid_folder, glotlid_model_file
-from bayling_local.errors import StoreError
+from bayling_local.errors import NetworkError, StoreError
 from bayling_local.store.detectors import GLOTLID_REPO, DetectorPullRequest, pull_glotlid
 
 
@@ -108,6 +108,12 @@ def test_pull_and_rm_glotlid_on_the_command_line(glotlid_hub: FakeHub) -> None:
     assert glotlid_model_file() is None and not glotlid_folder().exists()
     again = runner.invoke(cli, ["rm", "glotlid"])
     assert again.exit_code != 0 and "not installed" in again.output
+
+
+def test_without_a_network_the_way_in_by_hand_is_for_the_detector() -> None:
+    with pytest.raises(NetworkError, match="hf download cis-lmu/glotlid model.bin") as refused:
+        pull_glotlid(DetectorPullRequest(progress=False))
+    assert "convert" not in str(refused.value) and glotlid_model_file() is None
 
 
 def test_pull_list_names_the_detector() -> None:
