@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import detect_short
 from .detect_models import InstalledGlotlid, installed_glotlid, model_guesses
 from .languages import BY_CODE, Language
 from .languages_data import SCRIPT_NAMES
@@ -204,8 +203,7 @@ def _detect_sample(sample: str, top: int, glotlid: InstalledGlotlid | None = Non
     # Japanese mixes kana into Han; a few kana are enough to tell it from Chinese.
     if counts["Kana"] and counts["Kana"] * 10 >= counts["Hani"]:
         counts["Kana"] += counts.pop("Hani", 0)
-    script, letters = counts.most_common(1)[0]
-    share = letters / sum(counts.values())
+    script, letters, share = _main_script(counts)
     ranked: tuple[tuple[str, float], ...]
     if script in _SINGLE_SCRIPT:
         # One Hangul syllable or Thai word already says which language it is.
@@ -216,8 +214,7 @@ def _detect_sample(sample: str, top: int, glotlid: InstalledGlotlid | None = Non
         # Han text stays with the n-gram model and the character rule: GlotLID and lid.176 write Chinese
         # without its form (Simplified, Traditional, Cantonese), and 40 Han characters are a sentence.
         han = script == "Hani"
-        short = not han and letters < detect_short.SHORT_LETTERS
-        guesses, how = model_guesses(sample, max(top, 12), None if han else glotlid, short)
+        guesses, how = model_guesses(sample, max(top, 12), None if han else glotlid, script, letters)
         if not guesses:
             return Detection(None, 0.0, "no features")
         ranked = tuple((g.code, g.probability) for g in guesses)
@@ -226,11 +223,25 @@ def _detect_sample(sample: str, top: int, glotlid: InstalledGlotlid | None = Non
             ranked, reason = _han_form(sample, ranked, reason)
         ranked = tuple((c, round(p, 3)) for c, p in ranked)
         # Two or three letters ("OK", "lol") are some language's word by chance: never a confident answer.
-        factor = _length_factor(letters, 3.0)
+        factor = _length_factor(letters * _SCRIPT_WEIGHT.get(script, 1), 3.0)
     if share < _MIXED_SHARE:
-        factor *= share
+        # Trusted less the further below the threshold its main script's share is (no jump at it).
+        factor *= share / _MIXED_SHARE
         reason += ", mixed scripts"
     return _decided(ranked, factor, reason, top)
+
+
+# A Chinese character, a kana or a Hangul syllable says about as much as three Latin letters (a word is
+# one or two of them, against five letters): weighed so, "我们用 Microsoft Teams 和 Zoom 开会。" is Chinese
+# with English names, not English with Chinese in it.
+_SCRIPT_WEIGHT = {"Hani": 3, "Kana": 3, "Hang": 3}
+
+
+def _main_script(counts: Counter[str]) -> tuple[str, int, float]:
+    """The script most of the text is written in, its letter count, and its share of the weighed letters."""
+    weighed = {script: n * _SCRIPT_WEIGHT.get(script, 1) for script, n in counts.items()}
+    script = max(weighed, key=lambda s: weighed[s])
+    return script, counts[script], weighed[script] / sum(weighed.values())
 
 
 def detection_json(detection: Detection) -> dict[str, object]:
@@ -239,6 +250,7 @@ def detection_json(detection: Detection) -> dict[str, object]:
         "language": detection.language.code if detection.language else None,
         "confidence": detection.confidence,
         "candidates": [{"language": code, "confidence": p} for code, p in detection.candidates],
+        "reason": detection.reason,
     }
 
 

@@ -19,6 +19,8 @@ from .errors import UsageError
 from .languages import BY_CODE
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .langid.model import Guess
 
 DETECTORS = ("auto", "glotlid", "ngram")
@@ -80,12 +82,12 @@ def _glotlid_files(home: str | None) -> tuple[str, Path]:
 
 
 def model_guesses(
-    sample: str, top: int, glotlid: InstalledGlotlid | None, ask_lid176: bool
+    sample: str, top: int, glotlid: InstalledGlotlid | None, script: str, letters: int
 ) -> tuple[list[Guess], str]:
-    """The statistical model's ranking (enough candidates to weigh a group of close varieties) and how it
-    was made, for the reason."""
+    """The statistical model's ranking (enough candidates to weigh a group of close varieties), among the
+    languages written in the text's main `script` (`letters` of it), and how it was made, for the reason."""
     if glotlid is None:
-        return _ngram_guesses(sample, top, ask_lid176)
+        return _ngram_guesses(sample, top, script, letters)
     from .langid import glotlid as glot
 
     try:
@@ -93,23 +95,47 @@ def model_guesses(
     except glot.GlotlidError as exc:
         if glotlid.strict:
             raise UsageError(f"{exc}; run `bayling-local pull glotlid --force` to fetch it again") from exc
-        guesses, how = _ngram_guesses(sample, top, ask_lid176)
+        guesses, how = _ngram_guesses(sample, top, script, letters)
         return guesses, f"{how} (GlotLID is installed but unusable: `bayling-local pull glotlid --force`)"
     how = "GlotLID"
-    best = ranking.guesses[0].probability if ranking.guesses else 0.0
+    guesses = [guess for guess in ranking.guesses if writes(guess.code, script)] or list(ranking.guesses)
+    best = guesses[0].probability if guesses else 0.0
     if ranking.outside and ranking.outside[0].probability > best:
         # Its own label is more likely than any FLORES language: say so, lend it to none.
         how += f" (most likely {ranking.outside[0].code}, which FLORES-200 does not have)"
-    return list(ranking.guesses), how
+    return guesses, how
 
 
-def _ngram_guesses(sample: str, top: int, ask_lid176: bool) -> tuple[list[Guess], str]:
+def _ngram_guesses(sample: str, top: int, script: str, letters: int) -> tuple[list[Guess], str]:
     from .langid.model import load
 
     model = load()
     probabilities = model.probabilities(sample)
-    if not ask_lid176 or not probabilities.any():
-        return model.best(probabilities, top), "character n-grams"
-    # A few words: fastText's lid.176, trained on everyday text too, is asked as well.
-    probabilities = detect_short.weighed(sample, probabilities, model.codes)
-    return model.best(probabilities, top), "character n-grams and lid.176"
+    how = "character n-grams"
+    if detect_short.asked(script, letters, probabilities):
+        # A few words, or a sentence the n-grams are unsure of ("Quiero comprar un billete..." was
+        # Asturian): fastText's lid.176, trained on everyday text too, is asked as well.
+        probabilities = detect_short.weighed(sample, probabilities, model.codes)
+        how = "character n-grams and lid.176"
+    # The n-grams of two Han characters can sound like Polish; the script has already said they are not.
+    written = probabilities * script_mask(model.codes, script)
+    total = written.sum()
+    return model.best(written / total if total > 0 else probabilities, top), how
+
+
+# Scripts of the text (ISO 15924, as `detect.script_of` names them) and the FLORES script tags of the
+# languages that write them; any other script is its own tag.
+_WRITTEN_AS = {"Hani": ("Hans", "Hant", "Jpan"), "Kana": ("Jpan",)}
+
+
+def writes(code: str, script: str) -> bool:
+    """Whether the FLORES language `code` (`zho_Hans`) is written in `script` (`Hani`)."""
+    return code.rsplit("_", 1)[-1] in _WRITTEN_AS.get(script, (script,))
+
+
+@functools.cache
+def script_mask(codes: tuple[str, ...], script: str) -> np.ndarray:
+    """1 for the languages of `codes` written in `script`, else 0."""
+    import numpy as np
+
+    return np.array([1.0 if writes(code, script) else 0.0 for code in codes])

@@ -1,14 +1,17 @@
-"""A second opinion on short texts, from fastText's lid.176 (`langid/lid176.py`).
+"""A second opinion on short or uncertain texts, from fastText's lid.176 (`langid/lid176.py`).
 
 The n-gram model learnt from FLORES: news and encyclopedia prose, the same number of sentences in each of
 205 languages. On a few words of everyday text it knows too little: "Save changes" came out Tok Pisin,
-"Sign in" Lombard, "Good morning" Limburgish (22 of 40 short English interface strings right). lid.176
-learnt from Wikipedia and Tatoeba's short sentences, in proportion to how much text each language has.
-Below SHORT_LETTERS letters the two are multiplied, lid.176's opinion raised to WEIGHT (a FLORES language
-lid.176 does not know gets FLOOR). Measured with `benchmarks/detect.py` against the n-gram model alone: 36
-of those 40 strings right, BayLing-80's questions 0.977 -> 0.988 named, FLORES 3-word prefixes 0.856 ->
-0.853 named (0.882 -> 0.874 best guess: lid.176 pulls prefixes of rarer languages towards the big ones, which
-is what everyday text needs and FLORES, uniform over 205 languages, does not), whole sentences unchanged.
+"Sign in" Lombard, "Good morning" Limburgish (22 of 40 short English interface strings right), and between a
+big language and its small neighbour it has no reason to prefer the big one ("Quiero comprar un billete de
+tren a Madrid mañana" was Asturian). lid.176 learnt from Wikipedia and Tatoeba's short sentences, in
+proportion to how much text each language has. Below SHORT_LETTERS letters, or when the n-gram model is
+unsure (best guess below UNSURE), the two are multiplied, lid.176's opinion raised to WEIGHT (a FLORES
+language lid.176 does not know gets FLOOR). Measured with `benchmarks/detect.py` against the n-gram model
+alone: 36 of those 40 strings right as best guess, BayLing-80's questions 0.977 -> 0.992 named, FLORES
+3-word prefixes 0.856 -> 0.854 named (0.882 -> 0.874 best guess: lid.176 pulls prefixes of rarer languages
+towards the big ones, which is what everyday text needs and FLORES, uniform over 205 languages, does not),
+whole sentences 0.9731 -> 0.9726.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 SHORT_LETTERS = 40
+# A longer text is asked about too when the n-gram model's best guess is below this. At 0.6 it costs 0.08
+# points on whole FLORES sentences; at 0.9 it cost 0.27 (FLORES's Asturian, Galician, Occitan lines pulled
+# to their big neighbours).
+UNSURE = 0.6
 WEIGHT = 0.5
 FLOOR = 0.01
 TOP_LABELS = 30  # lid.176's labels beyond these get FLOOR too (asking for all 176 takes twice as long)
@@ -47,6 +54,15 @@ def label_columns(codes: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     for label, members in _SEVERAL.items():
         found[label] = [position[code] for code in members.split()]
     return {label: tuple(columns) for label, columns in found.items()}
+
+
+def asked(script: str, letters: int, probabilities: np.ndarray) -> bool:
+    """Whether lid.176 is asked about a text: a few words, or a sentence the n-gram model is unsure of; never
+    Han text (lid.176 writes Chinese as `zh`, without Cantonese's written form: FLORES's yue_Hant lines
+    went to Mandarin)."""
+    if script == "Hani" or not probabilities.any():
+        return False
+    return letters < SHORT_LETTERS or float(probabilities.max()) < UNSURE
 
 
 def weighed(text: str, probabilities: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:

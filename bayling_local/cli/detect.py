@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 def detect_command(text: str | None, input_file: Path | None, as_json: bool, top: int, detector: str) -> None:
     """Say which of the 205 FLORES-200 languages each line of TEXT, stdin or -i FILE is in.
 
-    Every line is judged on its own. "unknown" (null in --json) means no language reached 0.5 probability;
-    the candidates still say what it might be.
+    Every line is judged on its own. The confidence is the language's probability, lowered for a very
+    short line or one mostly in another script; the candidates show the probabilities themselves.
+    "unknown" (null in --json) means no language reached 0.5, alone or with its close varieties (then the
+    named one's own confidence can be lower); the candidates still say what it might be. --json adds the
+    reason (script, model, rules applied).
 
     Example: echo "Dobro jutro, kako ste?" | bayling-local detect --top 3
     """

@@ -73,7 +73,8 @@ class NgramModel:
         """The `top` most likely languages of a probability vector over `codes`, most likely first."""
         if not probabilities.any():
             return []
-        best = np.argsort(-probabilities)[:top]
+        # Languages ruled out (probability 0: not written in the text's script) are no candidates.
+        best = [i for i in np.argsort(-probabilities)[:top] if probabilities[i] > 0]
         return [Guess(self.codes[i], float(probabilities[i])) for i in best]
 
 

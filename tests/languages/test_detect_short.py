@@ -76,6 +76,21 @@ def test_only_short_texts_are_asked_about_and_the_reason_says_so() -> None:
     assert detect.detect_language("안녕").reason == "Hangul script"  # single-script rules come first
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Quiero comprar un billete de tren a Madrid mañana por la mañana.", "spa_Latn"),
+        ("Vull comprar un bitllet de tren a Barcelona demà al matí.", "cat_Latn"),
+    ],
+)
+def test_a_sentence_the_n_grams_are_unsure_of_is_asked_about_too(text: str, code: str) -> None:
+    # Alone, the n-gram model said Asturian 0.57 and "not sure" (Catalan 0.45 against Occitan 0.37).
+    assert load().rank(text, 1)[0].probability < detect_short.UNSURE
+    found = detect.detect_language(text)
+    assert found.language is not None and found.language.code == code and found.confidence > 0.8
+    assert "lid.176" in found.reason
+
+
 def test_without_lid176_the_n_gram_model_decides_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lid176, "predict", lambda text, top: [])
     probabilities = load().probabilities("Sign in")
@@ -87,3 +102,11 @@ def test_a_confident_answer_stays_calibrated_on_a_second_opinion() -> None:
     found = detect.detect_language("Obrigado pela ajuda")
     assert found.language is not None and found.language.code == "por_Latn"
     assert 0.9 <= found.confidence <= 1.0
+
+
+def test_han_text_is_never_asked_even_when_unsure() -> None:
+    # lid.176's Chinese is `zh` alone: asked, it pulled FLORES's Cantonese lines to Mandarin.
+    unsure = load().probabilities("今天天氣很好。")
+    assert unsure.max() < detect_short.UNSURE
+    assert not detect_short.asked("Hani", 7, unsure)
+    assert detect_short.asked("Latn", 7, unsure) and not detect_short.asked("Latn", 400, unsure * 0 + 1)

@@ -155,6 +155,27 @@ def test_links_inside_a_sentence_do_not_sway_it() -> None:
     assert found.language is not None and found.language.code == "fra_Latn" and found.confidence > 0.95
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("谢谢", "zho_Hans"), ("شكرا جزيلا", None), ("Привет", "rus_Cyrl"), ("שלום", "heb_Hebr")],
+)
+def test_candidates_are_written_in_the_text_s_script(text: str, code: str | None) -> None:
+    # Two Han characters' n-grams once ranked Polish first and Simplified Chinese fourth.
+    found = detect_language(text, top=5)
+    script = {"谢谢": "Hans Hant Jpan", "Привет": "Cyrl", "שלום": "Hebr"}.get(text, "Arab")
+    assert all(candidate.rsplit("_", 1)[1] in script.split() for candidate, _ in found.candidates)
+    if code:
+        assert found.language is not None and found.language.code == code
+
+
+def test_a_chinese_sentence_with_english_names_is_chinese() -> None:
+    # Seven Han characters against eighteen Latin letters: weighed per character, the Han script leads.
+    found = detect_language("我们用 Microsoft Teams 和 Zoom 开会。")
+    assert (
+        found.language is not None and found.language.code == "zho_Hans" and "mixed scripts" in found.reason
+    )
+
+
 def test_mixed_scripts_lower_the_confidence() -> None:
     plain = detect_language("Мы пошли в кино вечером.")
     mixed = detect_language("Вчера мы смотрели Spider-Man и Batman.")
