@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -36,6 +38,12 @@ def catalogue_lines() -> list[str]:
 @click.option("--threads", type=click.IntRange(min=1), help="Threads for quantizing (default: all cores).")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
 @click.option("--list", "list_only", is_flag=True, help="List the known models and exit.")
+@click.option(
+    "--file",
+    "from_file",
+    type=click.Path(path_type=Path),
+    help="`pull glotlid` only: install a model.bin downloaded elsewhere (no network).",
+)
 def pull_command(
     spec: str | None,
     name: str | None,
@@ -44,6 +52,7 @@ def pull_command(
     threads: int | None,
     no_progress: bool,
     list_only: bool,
+    from_file: Path | None,
 ) -> None:
     """Download a model from Hugging Face, convert and quantize it if needed, and install it.
 
@@ -68,8 +77,12 @@ def pull_command(
     if is_detector_spec(spec):
         if name or threads:
             raise UsageError("--name and --threads are for models; `pull glotlid` takes neither")
-        pull_detector(spec, force, keep_source, not no_progress)
+        pull_detector(spec, force, keep_source, not no_progress, from_file)
         return
+    if from_file is not None:
+        raise UsageError(
+            "--file is for `pull glotlid`; a model file is installed with `bayling-local import`"
+        )
     request = PullRequest(
         spec=spec, name=name, keep_source=keep_source, force=force, progress=not no_progress, threads=threads
     )
@@ -91,12 +104,14 @@ def pull_command(
     click.echo(model.name)
 
 
-def pull_detector(spec: str, force: bool, keep_source: bool, progress: bool) -> None:
+def pull_detector(spec: str, force: bool, keep_source: bool, progress: bool, from_file: Path | None) -> None:
     """`pull glotlid`: install the optional language detector and say what it covers."""
     from ..store.detectors import DetectorPullRequest, pull_glotlid
     from ..store.show import human_bytes
 
-    request = DetectorPullRequest.from_spec(spec, force=force, keep_source=keep_source, progress=progress)
+    request = DetectorPullRequest.from_spec(
+        spec, force=force, keep_source=keep_source, progress=progress, file=from_file
+    )
     result = pull_glotlid(request, notify=lambda line: click.echo(line, err=True))
     if result.already_installed:
         click.echo(
@@ -104,11 +119,12 @@ def pull_detector(spec: str, force: bool, keep_source: bool, progress: bool) -> 
         )
         return
     manifest = result.manifest
-    fetched = (
-        f"downloaded {human_bytes(result.downloaded_bytes)}"
-        if result.downloaded_bytes
-        else "took it from the Hugging Face cache"
-    )
+    if from_file is not None:
+        fetched = f"from {from_file}"
+    elif result.downloaded_bytes:
+        fetched = f"downloaded {human_bytes(result.downloaded_bytes)}"
+    else:
+        fetched = "took it from the Hugging Face cache"
     missing = manifest.get("flores_missing") or []
     uncovered = f" (not: {', '.join(map(str, missing))})" if isinstance(missing, list) and missing else ""
     click.echo(

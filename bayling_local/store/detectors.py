@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..atomic import atomic_write
 from ..config import save_beside
@@ -51,9 +52,11 @@ class DetectorPullRequest:
     """Keep the downloaded file in the Hugging Face cache too (a second 1.7 GB where no hard link works)."""
     progress: bool = True
     """Show a download progress bar on stderr."""
+    file: Path | None = None
+    """A model.bin brought in by hand (downloaded elsewhere): installed from it, no network."""
 
     @classmethod
-    def from_spec(cls, spec: str, **options: bool) -> DetectorPullRequest:
+    def from_spec(cls, spec: str, **options: Any) -> DetectorPullRequest:
         _, _, revision = spec.partition("@")
         return cls(revision=revision.strip() or "main", **options)
 
@@ -75,7 +78,7 @@ class DetectorPullResult:
 
 
 def pull_glotlid(request: DetectorPullRequest, notify: Notify = lambda _: None) -> DetectorPullResult:
-    """Download (or take from the cache), check and install GlotLID."""
+    """Download (or take from the cache, or from `request.file`), check and install GlotLID."""
     started = time.perf_counter()
     folder = glotlid_folder()
     if (folder / MANIFEST).is_file() and not request.force:
@@ -84,11 +87,34 @@ def pull_glotlid(request: DetectorPullRequest, notify: Notify = lambda _: None) 
         raise StoreError(
             "GlotLID is read by fasttext-predict, which is not installed: pip install fasttext-predict"
         )
+    if request.file is not None:
+        source, origin, sha256, fetched, done = _from_file(request.file, folder)
+    else:
+        source, origin, sha256, fetched, done = _from_hub(request, folder, notify)
+    notify("Checking that fastText reads it ...")
+    manifest = _checked_manifest(source, origin, sha256)
+    # The old manifest goes first: from here until the new one is written, detection uses the n-gram model.
+    (folder / MANIFEST).unlink(missing_ok=True)
+    placed = place_file(source, folder, GLOTLID_FILE, move=False)
+    save_beside(placed, request)
+    with atomic_write(folder / MANIFEST) as handle:
+        json.dump(manifest, handle, indent=2)
+        handle.write("\n")
+    done()
+    seconds = time.perf_counter() - started
+    return DetectorPullResult(folder, manifest, downloaded_bytes=fetched, seconds=seconds)
+
+
+_Source = tuple[Path, dict[str, object], "str | None", int, Callable[[], None]]
+
+
+def _from_hub(request: DetectorPullRequest, folder: Path, notify: Notify) -> _Source:
+    """The verified download (or cached copy): its path, origin, sha256, bytes fetched, and what to do once
+    it is installed (empty the cache's copy unless `keep_source`)."""
     settings = download.HubSettings.from_env()
     by_hand = (
         f"on a machine with network run `hf download {GLOTLID_REPO} {GLOTLID_FILE} --revision "
-        f"{request.revision}`, copy its cache folder models--cis-lmu--glotlid into {settings.cache_dir} "
-        "here, and run `bayling-local pull glotlid` again (it is then taken from the cache)"
+        f"{request.revision}`, bring that file here and run `bayling-local pull glotlid --file PATH`"
     )
     snapshot = download.list_snapshot(GLOTLID_REPO, request.revision, settings, by_hand)
     remote = snapshot.files.get(GLOTLID_FILE)
@@ -103,20 +129,28 @@ def pull_glotlid(request: DetectorPullRequest, notify: Notify = lambda _: None) 
         _install_bytes(remote.size or 0, settings.cache_dir, folder), [folder], "installing GlotLID"
     )
     download.download(snapshot, [GLOTLID_FILE], settings, request.progress, notify)
-    source = snapshot.folder(settings) / GLOTLID_FILE
-    notify("Checking that fastText reads it ...")
-    manifest = _checked_manifest(source, snapshot, remote.sha256, request.revision)
-    # The old manifest goes first: from here until the new one is written, detection uses the n-gram model.
-    (folder / MANIFEST).unlink(missing_ok=True)
-    placed = place_file(source, folder, GLOTLID_FILE, move=False)
-    save_beside(placed, request)
-    with atomic_write(folder / MANIFEST) as handle:
-        json.dump(manifest, handle, indent=2)
-        handle.write("\n")
-    if not request.keep_source:
-        cache.remove_from_cache(snapshot, [GLOTLID_FILE], settings)  # the installed file is the copy kept
-    seconds = time.perf_counter() - started
-    return DetectorPullResult(folder, manifest, downloaded_bytes=fetched, seconds=seconds)
+    origin: dict[str, object] = {
+        "repo": GLOTLID_REPO,
+        "revision": request.revision,
+        "commit": snapshot.commit,
+    }
+
+    def done() -> None:
+        if not request.keep_source:
+            cache.remove_from_cache(snapshot, [GLOTLID_FILE], settings)  # the installed file is the copy kept
+
+    return snapshot.folder(settings) / GLOTLID_FILE, origin, remote.sha256, fetched, done
+
+
+def _from_file(path: Path, folder: Path) -> _Source:
+    """A `model.bin` brought in by hand (`--file`): left where it is, installed as a hard link or copy."""
+    path = path.expanduser()
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file; give the GlotLID model.bin downloaded elsewhere")
+    download.check_free_space(
+        _install_bytes(path.stat().st_size, path.parent, folder), [folder], "installing GlotLID"
+    )
+    return path, {"file": str(path.resolve())}, None, 0, lambda: None
 
 
 def _install_bytes(size: int, cache_dir: Path, folder: Path) -> int:
@@ -131,9 +165,7 @@ def _install_bytes(size: int, cache_dir: Path, folder: Path) -> int:
     return 0 if device(cache_dir) == device(folder) else size
 
 
-def _checked_manifest(
-    source: Path, snapshot: download.Snapshot, sha256: str | None, revision: str
-) -> dict[str, object]:
+def _checked_manifest(source: Path, origin: dict[str, object], sha256: str | None) -> dict[str, object]:
     """What the installed folder will record, once fastText has read the file and its labels look right."""
     from ..langid.glotlid import GlotlidError, GlotlidModel
 
@@ -144,7 +176,7 @@ def _checked_manifest(
     missing = sorted(set(BY_CODE) - model.covered)
     return {
         "detector": GLOTLID_NAME,
-        "source": {"repo": GLOTLID_REPO, "revision": revision, "commit": snapshot.commit},
+        "source": origin,
         "file": GLOTLID_FILE,
         "size": source.stat().st_size,
         "sha256": sha256 or download.sha256_of(source),

@@ -116,6 +116,24 @@ def test_without_a_network_the_way_in_by_hand_is_for_the_detector() -> None:
     assert "convert" not in str(refused.value) and glotlid_model_file() is None
 
 
+def test_a_model_bin_brought_in_by_hand_installs_without_a_network(tmp_path: Path) -> None:
+    # HF_ENDPOINT points at a closed port (conftest): nothing may be asked of a Hub.
+    write_fasttext(tmp_path / "model.bin", GLOTLID_LIKE)
+    runner = CliRunner()
+    pulled = runner.invoke(cli, ["pull", "glotlid", "--file", str(tmp_path / "model.bin")])
+    assert pulled.exit_code == 0, pulled.output
+    assert f"from {tmp_path / 'model.bin'}" in pulled.stderr and (tmp_path / "model.bin").exists()
+    manifest = json.loads((glotlid_folder() / "manifest.json").read_text())
+    assert manifest["source"] == {"file": str((tmp_path / "model.bin").resolve())}
+    assert "GlotLID" in detect_language("bonjour le monde merci").reason
+    (tmp_path / "notes.txt").write_text("not a model")
+    refused = runner.invoke(cli, ["pull", "glotlid", "--force", "--file", str(tmp_path / "notes.txt")])
+    assert refused.exit_code != 0 and "not usable" in refused.output
+    assert "GlotLID" in detect_language("bonjour le monde merci").reason  # the installed one still answers
+    wrong = runner.invoke(cli, ["pull", "some-org/model", "--file", str(tmp_path / "model.bin")])
+    assert wrong.exit_code != 0 and "bayling-local import" in wrong.output
+
+
 def test_pull_list_names_the_detector() -> None:
     listed = CliRunner().invoke(cli, ["pull", "--list"])
     assert "glotlid" in listed.stdout and "cis-lmu/glotlid" in listed.stdout
