@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from .errors import InputError
@@ -16,7 +17,13 @@ def split_lines(text: str) -> list[str]:
 
 
 def decode_utf8(data: bytes, origin: str) -> str:
-    """Decode UTF-8 (a BOM is allowed) or say which line is broken."""
+    """Decode UTF-8 (a BOM is allowed), or UTF-16 that starts with its byte-order mark (what Windows
+    Notepad writes as "Unicode"), or say which line is broken."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{origin} starts as UTF-16 but breaks off at byte {exc.start}") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -42,5 +49,5 @@ def read_input_file(path: Path) -> list[str]:
 def checked_lines(text: str, origin: str) -> list[str]:
     """Split into lines, refusing input that has nothing to translate."""
     if not text.strip():
-        raise InputError(f"{origin} is empty; give some text to translate")
+        raise InputError(f"{origin} is empty; give some text")
     return split_lines(text)

@@ -333,5 +333,5 @@ def read_segments(text: str | None, input_file: Path | None) -> list[str]:
         return checked_lines(text, "the text argument")
     stdin = sys.stdin.buffer
     if sys.stdin.isatty():
-        raise InputError("nothing to translate: give TEXT, -i FILE, or pipe text into stdin")
+        raise InputError("no input: give TEXT, -i FILE, or pipe text into stdin")
     return checked_lines(decode_utf8(stdin.read(), "stdin"), "stdin")

@@ -36,3 +36,13 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffHallo\n".encode())
     assert read_input_file(path) == ["Hallo"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    # What Windows Notepad saves as "Unicode": once "line 1 is not valid UTF-8 (byte 0)".
+    path = tmp_path / "notepad.txt"
+    text = "Bonjour\r\n你好\r\n"
+    data = text.encode(encoding)
+    path.write_bytes(data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\xfe\xff" + data)
+    assert read_input_file(path) == ["Bonjour", "你好"]
