@@ -157,12 +157,10 @@ def _install_bytes(size: int, cache_dir: Path, folder: Path) -> int:
     """What installing takes on the install's disk: nothing when the cache is on the same disk (a hard
     link), else a copy of the file."""
 
-    def device(path: Path) -> int:
-        while not path.exists() and path != path.parent:
-            path = path.parent
-        return path.stat().st_dev
-
-    return 0 if device(cache_dir) == device(folder) else size
+    same_disk = (
+        download.nearest_existing(cache_dir).stat().st_dev == download.nearest_existing(folder).stat().st_dev
+    )
+    return 0 if same_disk else size
 
 
 def _checked_manifest(source: Path, origin: dict[str, object], sha256: str | None) -> dict[str, object]:

@@ -213,13 +213,17 @@ def _read_ref(ref: Path) -> str | None:
         return None
 
 
+def nearest_existing(path: Path) -> Path:
+    """`path`, or its nearest parent that exists (a folder not made yet is on its parent's disk)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def check_free_space(needed: int, folders: Iterable[Path], what: str) -> None:
     """Raise StoreError before any work when a folder's disk has less than `needed` bytes free."""
     for folder in folders:
-        probe = folder
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
-        free = shutil.disk_usage(probe).free
+        free = shutil.disk_usage(nearest_existing(folder)).free
         if free < needed:
             raise StoreError(
                 f"not enough disk space for {what}: {needed / 1e9:.2f} GB needed in {folder}, "
