@@ -211,10 +211,7 @@ def _detect_sample(sample: str, top: int, glotlid: InstalledGlotlid | None = Non
         reason = f"{SCRIPT_NAMES.get(script, script)} script"
         factor = 1.0
     else:
-        # Han text stays with the n-gram model and the character rule: GlotLID and lid.176 write Chinese
-        # without its form (Simplified, Traditional, Cantonese), and 40 Han characters are a sentence.
-        han = script == "Hani"
-        guesses, how = model_guesses(sample, max(top, 12), None if han else glotlid, script, letters)
+        guesses, how = model_guesses(sample, max(top, 12), glotlid, script, letters)
         if not guesses:
             return Detection(None, 0.0, "no features")
         ranked = tuple((g.code, g.probability) for g in guesses)

@@ -85,8 +85,10 @@ def model_guesses(
     sample: str, top: int, glotlid: InstalledGlotlid | None, script: str, letters: int
 ) -> tuple[list[Guess], str]:
     """The statistical model's ranking (enough candidates to weigh a group of close varieties), among the
-    languages written in the text's main `script` (`letters` of it), and how it was made, for the reason."""
-    if glotlid is None:
+    languages written in the text's main `script` (`letters` of it), and how it was made, for the reason.
+    Han text stays with the n-gram model and the character rule (`detect._han_form`): GlotLID and lid.176
+    write Chinese without its form (Simplified, Traditional, Cantonese)."""
+    if glotlid is None or script == "Hani":
         return _ngram_guesses(sample, top, script, letters)
     from .langid import glotlid as glot
 
