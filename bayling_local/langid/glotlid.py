@@ -101,6 +101,7 @@ def flores_code(label: str, flores_codes: frozenset[str]) -> str | None:
 
 
 _LOADING = threading.Lock()
+_FAILED: dict[tuple[Path, int], GlotlidError] = {}
 
 
 def load(path: Path, stamp: int, flores_codes: frozenset[str]) -> GlotlidModel:
@@ -108,7 +109,14 @@ def load(path: Path, stamp: int, flores_codes: frozenset[str]) -> GlotlidModel:
     is read again, and the old copy's memory is let go). A few seconds for the real 1.7 GB file; requests
     that arrive meanwhile wait for that one read instead of each starting their own."""
     with _LOADING:
-        return _load(path, stamp, flores_codes)
+        failed = _FAILED.get((path, stamp))
+        if failed is not None:
+            raise failed  # a file that cannot be read is not read again for every text
+        try:
+            return _load(path, stamp, flores_codes)
+        except GlotlidError as exc:
+            _FAILED[(path, stamp)] = exc
+            raise
 
 
 @functools.lru_cache(maxsize=1)

@@ -113,6 +113,19 @@ def test_a_damaged_install_says_how_to_mend_it_and_auto_goes_on_without_it() -> 
     assert "GlotLID is installed but unusable" in found.reason and "pull glotlid --force" in found.reason
 
 
+def test_a_damaged_install_is_read_once_not_for_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bayling_local.langid.glotlid as glot
+
+    folder = install()
+    (folder / "model.bin").write_bytes(b"truncated")
+    reads = []
+    real = glot.GlotlidModel.__init__
+    monkeypatch.setattr(glot.GlotlidModel, "__init__", lambda self, *a: reads.append(1) or real(self, *a))
+    for text in ("bonjour le monde merci", "guten Tag und danke", "buenos dias amigo"):
+        assert "unusable" in detect_language(text).reason
+    assert len(reads) == 1
+
+
 def test_every_alias_stands_for_a_flores_language() -> None:
     from bayling_local.langid.glotlid import _ALIASES
 
