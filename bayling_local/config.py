@@ -201,35 +201,55 @@ def resolve(cls: type[T], flags: dict[str, Any], section: str, file_data: dict[s
     return cls(**values)
 
 
-def resolve_run_settings(
-    *,
-    model: str | None = None,
-    template: str | None = None,
-    threads: int | None = None,
-    n_gpu_layers: int | None = None,
-    ctx: int | None = None,
-    verbose: bool = False,
-    temperature: float | None = None,
-    max_tokens: int | None = None,
-    max_retries: int | None = None,
-    context: int | None = None,
-) -> tuple[RuntimeConfig, GenerationConfig]:
+@dataclass(frozen=True)
+class RunFlags:
+    """The flags of a command that loads a model, as given on its command line (None: not given, so the
+    config file's value or the default counts)."""
+
+    model: str | None = None
+    """`--model`: a store name or a .gguf path."""
+    template: str | None = None
+    """`--template`: the prompt format."""
+    threads: int | None = None
+    """`--threads`."""
+    n_gpu_layers: int | None = None
+    """`--n-gpu-layers`."""
+    ctx: int | None = None
+    """`--ctx`: context tokens."""
+    verbose: bool = False
+    """`--verbose`: llama.cpp's own log (false never overrides `verbose = true` in the file)."""
+    temperature: float | None = None
+    """`--temperature`."""
+    max_tokens: int | None = None
+    """`--max-tokens`."""
+    max_retries: int | None = None
+    """`--max-retries`."""
+    context: int | None = None
+    """`--context`: earlier segments shown with each one."""
+
+
+def resolve_run_settings(flags: RunFlags) -> tuple[RuntimeConfig, GenerationConfig]:
     """The runtime and generation settings of a command that loads a model, from its flags and the file."""
     runtime = resolve(
         RuntimeConfig,
         dict(
-            model=model,
-            template=template,
-            threads=threads,
-            n_gpu_layers=n_gpu_layers,
-            ctx=ctx,
-            verbose=verbose or None,
+            model=flags.model,
+            template=flags.template,
+            threads=flags.threads,
+            n_gpu_layers=flags.n_gpu_layers,
+            ctx=flags.ctx,
+            verbose=flags.verbose or None,
         ),  # an unset flag must not override `verbose = true` in the file
         "runtime",
     )
     generation = resolve(
         GenerationConfig,
-        dict(temperature=temperature, max_tokens=max_tokens, max_retries=max_retries, context=context),
+        dict(
+            temperature=flags.temperature,
+            max_tokens=flags.max_tokens,
+            max_retries=flags.max_retries,
+            context=flags.context,
+        ),
         "generation",
     )
     return runtime, generation

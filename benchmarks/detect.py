@@ -77,7 +77,7 @@ def three_words(text: str) -> str:
 
 
 def flores(data: Path) -> list[Sample]:
-    from bayling_local.evaluate import flores_folder
+    from bayling_local.runs.evaluate import flores_folder
 
     with flores_folder(data) as folder:
         return [
@@ -88,7 +88,7 @@ def flores(data: Path) -> list[Sample]:
 
 
 def out_of_domain() -> dict[str, list[Sample]]:
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
 
     mgsm = []
     for path in sorted((SHARED / "mgsm").glob("mgsm_*.tsv")):
@@ -105,7 +105,7 @@ def out_of_domain() -> dict[str, list[Sample]]:
 
 
 def ours(detector: str = "ngram") -> Callable[[str], tuple[str | None, str | None, float]]:
-    from bayling_local.detect import detect_language
+    from bayling_local.language.detect import detect_language
 
     def guess(text: str) -> tuple[str | None, str | None, float]:
         found = detect_language(text, top=1, detector=detector)
@@ -117,7 +117,7 @@ def ours(detector: str = "ngram") -> Callable[[str], tuple[str | None, str | Non
 
 def peers() -> dict[str, Callable[[str], tuple[str | None, str | None, float]]]:
     from bayling_local.errors import UsageError
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
 
     def flores_code(iso: str) -> str | None:
         try:
@@ -200,7 +200,7 @@ def calibration(samples: list[Sample], answers: list[tuple[str | None, str | Non
 
 
 def confusions(samples: list[Sample], answers: list[tuple[str | None, str | None, float]]) -> None:
-    from bayling_local.detect import CLOSE_VARIETIES
+    from bayling_local.language.detect import CLOSE_VARIETIES
 
     mistakes = Counter(
         (code, best) for (code, _), (_, best, _) in zip(samples, answers, strict=True) if best != code
@@ -227,7 +227,7 @@ def main() -> None:
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; one thread")
     started = time.perf_counter()
-    from bayling_local.langid.model import load
+    from bayling_local.language.ngram_model import load
 
     load()
     print(f"our model loads in {time.perf_counter() - started:.2f} s")
@@ -236,7 +236,7 @@ def main() -> None:
     sets["FLORES held out, 3 words"] = [(code, three_words(text)) for code, text in sentences]
     sets.update(out_of_domain())
     contenders = {"bayling-local": ours(), **peers()}
-    from bayling_local.detect_models import glotlid_model_file
+    from bayling_local.language.detectors import glotlid_model_file
 
     if glotlid_model_file() is not None:  # `bayling-local pull glotlid` was run on this machine
         contenders["bayling-local + GlotLID"] = ours("glotlid")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 
 def sentences(data: Path, count: int) -> list[str]:
-    from bayling_local.evaluate import flores_folder
+    from bayling_local.runs.evaluate import flores_folder
 
     with flores_folder(data) as folder:
         return (folder / "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[:count]
@@ -75,8 +75,8 @@ def main() -> None:
 
     from bayling_local.config import GenerationConfig, RuntimeConfig
     from bayling_local.documents.markdown import read_markdown
-    from bayling_local.languages import resolve_language
-    from bayling_local.loading import open_engine
+    from bayling_local.language.names import resolve_language
+    from bayling_local.store.opening import open_engine
     from bayling_local.translation.translator import Translator
 
     lines = sentences(args.data, args.segments)

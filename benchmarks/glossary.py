@@ -47,9 +47,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from bayling_local.config import GenerationConfig, RuntimeConfig
-    from bayling_local.evaluate import flores_folder
-    from bayling_local.languages import resolve_language
-    from bayling_local.loading import open_engine
+    from bayling_local.language.names import resolve_language
+    from bayling_local.runs.evaluate import flores_folder
+    from bayling_local.store.opening import open_engine
     from bayling_local.translation.batch import translate_segments
     from bayling_local.translation.glossary import Entry, Glossary
     from bayling_local.translation.translator import Translator

@@ -24,24 +24,21 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=200)
     args = parser.parse_args()
 
-    from bayling_local.evaluate import flores_folder
+    from bayling_local.runs.evaluate import flores_folder
 
     with flores_folder(args.data) as folder:
         lines = (folder / "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[: args.segments]
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["BAYLING_HOME"] = str(Path(scratch) / "home")
-        from bayling_local.config import GenerationConfig, RuntimeConfig
-        from bayling_local.documents.job import DocumentJob, run_document_job
-        from bayling_local.languages import resolve_language
+        from bayling_local.language.names import resolve_language
+        from bayling_local.runs.documents import DocumentJob, run_document_job
+        from bayling_local.runs.setup import TranslationSettings
 
         source, output = Path(scratch) / "doc.md", Path(scratch) / "doc.fr.md"
 
         def run() -> float:
-            job = DocumentJob(
-                input=source, output=output, target=resolve_language("fra_Latn"),
-                source=resolve_language("eng_Latn"), runtime=RuntimeConfig(), generation=GenerationConfig(),
-                notify=lambda _line: None,
-            )  # fmt: skip
+            settings = TranslationSettings(resolve_language("fra_Latn"), resolve_language("eng_Latn"))
+            job = DocumentJob(input=source, settings=settings, output=output, notify=lambda _line: None)
             start = time.perf_counter()
             run_document_job(job, lambda _t: None, lambda _d: None)
             return time.perf_counter() - start

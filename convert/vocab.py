@@ -308,7 +308,7 @@ def bayling_template(vocab: Vocab, model_name: str) -> tuple[str | None, str | N
     BayLing-2-7B/13B use SentencePiece (format `bayling`); BayLing-2-8B is byte-level BPE (`bayling3`).
     A non-BayLing checkpoint keeps its own template (`gguf`), or gets none when it has none and is not Llama.
     """
-    from bayling_local.templates import BAYLING3_JINJA, BAYLING_JINJA
+    from bayling_local.prompts.formats import BAYLING3_JINJA, BAYLING_JINJA
 
     is_bayling = "bayling" in model_name.lower()
     if is_bayling or vocab.chat_template is None:

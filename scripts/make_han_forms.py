@@ -1,5 +1,5 @@
-"""Write bayling_local/data/han_forms.json: the Chinese characters only Simplified (or only Traditional)
-Chinese writes, which let `detect.py` tell the two forms apart from a few characters.
+"""Write bayling_local/language/data/han_forms.json: the Chinese characters only Simplified (or only Traditional)
+Chinese writes, which let `language/detect.py` tell the two forms apart from a few characters.
 
 From OpenCC's character tables (Apache-2.0; the `opencc-python-reimplemented` wheel carries them, needed
 only here): a character is Simplified-only when Simplified-to-Traditional conversion never keeps it
@@ -16,7 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parents[1] / "bayling_local" / "data" / "han_forms.json"
+OUTPUT = Path(__file__).resolve().parents[1] / "bayling_local" / "language" / "data" / "han_forms.json"
 
 
 def changed_by(table: Path) -> set[str]:

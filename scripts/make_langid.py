@@ -1,9 +1,9 @@
-"""Write bayling_local/data/langid.npz: the language identifier `bayling-local detect` and auto-detection use.
+"""Write bayling_local/language/data/langid.npz: the language identifier `bayling-local detect` and auto-detection use.
 
 Data: FLORES-200 dev (dev510, 205 languages, 510 aligned lines each). Lines 0-409 of every language train
 the model; lines 410-509 are never seen by it and are what `benchmarks/detect.py` measures on.
 
-Model: naive Bayes over hashed character 1- to 5-grams and words (`langid.features`), each counted once a
+Model: naive Bayes over hashed character 1- to 5-grams and words (`language.ngram_features`), each counted once a
 sentence, add-alpha smoothing, stored as one byte per bucket and language (a 2^17 x 205 table, 27 MB in
 memory, 8 MB on disk). Calibration: a model trained on lines 0-272 scores lines 273-409 (whole and cut to
 their first 1, 2, 3 and 5 words); the temperature, length power and per-language bias that minimize the log
@@ -31,7 +31,7 @@ PREFIXES = (None, 1, 2, 3, 5)
 
 
 def counts(texts: dict[str, list[str]], codes: list[str], buckets: int) -> np.ndarray:
-    from bayling_local.langid.features import char_features, word_features
+    from bayling_local.language.ngram_features import char_features, word_features
 
     table = np.zeros((buckets, len(codes)), dtype=np.float32)
     for column, code in enumerate(codes):
@@ -75,7 +75,7 @@ def prefix(text: str, words: int | None) -> str:
 def calibrate(texts: dict[str, list[str]], codes: list[str], buckets: int) -> tuple[float, float, np.ndarray]:
     """Temperature, length power and per-language bias minimizing the log loss on lines 273-409 of a model
     of lines 0-272."""
-    from bayling_local.langid.model import NgramModel
+    from bayling_local.language.ngram_model import NgramModel
 
     early = {code: lines[:CALIBRATION_SPLIT] for code, lines in texts.items()}
     model = NgramModel(arrays_for(counts(early, codes, buckets), codes, 1.0, 0.0))
@@ -140,9 +140,9 @@ def main() -> None:
     parser.add_argument("--buckets", type=int, default=None, help="hash buckets (a power of two)")
     args = parser.parse_args()
 
-    from bayling_local.evaluate import flores_folder, read_sentences
-    from bayling_local.langid.features import BUCKETS
-    from bayling_local.langid.model import NgramModel, model_path
+    from bayling_local.language.ngram_features import BUCKETS
+    from bayling_local.language.ngram_model import MODEL_FILE, NgramModel
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
 
     started = time.perf_counter()
     with flores_folder(args.data) as folder:
@@ -152,7 +152,7 @@ def main() -> None:
     buckets = args.buckets or BUCKETS
     temperature, power, bias = calibrate(texts, codes, buckets)
     arrays = arrays_for(counts(texts, codes, buckets), codes, temperature, power, bias)
-    output = args.output or model_path()
+    output = args.output or REPO / "bayling_local" / "language" / "data" / MODEL_FILE
     np.savez_compressed(output, **arrays)  # type: ignore[arg-type]
     model = NgramModel(arrays)
     for words in (None, 3):

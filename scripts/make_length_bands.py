@@ -1,4 +1,4 @@
-"""Write bayling_local/data/length_bands.json: how long a translation into each language usually is.
+"""Write bayling_local/translation/data/length_bands.json: how long a translation into each language usually is.
 
 FLORES-200 dev is multi-parallel, so every language has a human translation of the same sentences. For each
 language L and sentence i, r_L(i) = ln(chars of L's sentence / chars of the English one). Stored per language:
@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ARCHIVE = REPO.parent / "shared" / "data" / "flores200-dev.tar.xz"
-OUTPUT = REPO / "bayling_local" / "data" / "length_bands.json"
+OUTPUT = REPO / "bayling_local" / "translation" / "data" / "length_bands.json"
 QUANTILE = 0.005
 
 
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
 
-    from bayling_local.evaluate import flores_folder, read_sentences
+    from bayling_local.runs.evaluate import flores_folder, read_sentences
 
     with flores_folder(args.data) as folder:
         codes = sorted(path.stem for path in folder.glob("*.txt"))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import ContextOverflowError
-from ..templates import Message
+from ..prompts.formats import Message
 
 # After trimming, leave the prompt at most this share of its budget, so the next turns append to a stable
 # prefix (and reuse the KV cache) instead of dropping one more turn, and re-reading everything, every turn.

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import GenerationConfig, RuntimeConfig
+from ..engine.protocol import EngineLike
 from ..errors import BaylingError, ModelUnavailableError
-from ..languages import Language, language_label, resolve_language
-from ..llama.protocol import EngineLike
-from ..templates import Message
+from ..language.names import Language, language_label, resolve_language
+from ..prompts.formats import Message
 from .export import export_chat
 from .session import ChatSession, EngineHolder, EngineLoader, drop_notice
 from .store import Chat, StoredMessage
@@ -115,12 +115,14 @@ class PlainRepl:
             self.err(drop_notice(fitted.dropped, engine.n_ctx) + "\n")
 
     def translate(self, text: str) -> None:
-        from ..translation.translator import Translator
+        from ..translation.batch import translate_text
+        from ..translation.translator import make_translator
 
         assert self.target is not None
         engine = self.engine()
-        translator = Translator(engine, self.target, None, self.session.settings.generation(self.generation))
-        translator.translate(text, _Stripped(self.out))
+        generation = self.session.settings.generation(self.generation)
+        translator = make_translator(engine, self.target, None, generation, lines=[text])
+        translate_text(translator, text, _Stripped(self.out))
         self.out("\n")
 
     def save(self, argument: str) -> None:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..templates import Message
+from ..prompts.formats import Message
 from .context import FittedPrompt, fit_conversation
 from .settings import ChatSettings
 
 if TYPE_CHECKING:
-    from ..llama.protocol import EngineLike
-    from ..llama.requests import GenerationResult
+    from ..engine.protocol import EngineLike
+    from ..engine.requests import GenerationResult
 
 EngineLoader = Callable[[RuntimeConfig], "EngineLike"]
 
@@ -31,7 +31,7 @@ CHAT_SLOTS = 2
 
 def default_loader(runtime: RuntimeConfig) -> EngineLike:
     """Load models like `translate` does (store name, path, installed BayLing, else the built-in)."""
-    from ..loading import open_engine
+    from ..store.opening import open_engine
 
     return open_engine(runtime, slots=CHAT_SLOTS)
 

@@ -51,8 +51,8 @@ def bench_command(
 
     Example: bayling-local bench --json
     """
-    from ..benchmark import SAMPLE_SENTENCES, BenchJob, render_table, run_bench
-    from ..languages import resolve_language
+    from ..language.names import resolve_language
+    from ..runs.bench import SAMPLE_SENTENCES, BenchJob, render_table, run_bench
     from ..textio import read_input_file
 
     sentences = (

@@ -7,8 +7,8 @@ from typing import BinaryIO
 
 import click
 
-from ..config import GenerationConfig, RuntimeConfig
-from .options import hardware_options, max_tokens_option, settings_from_flags, temperature_option
+from ..config import GenerationConfig, RunFlags, RuntimeConfig, resolve_run_settings
+from .options import hardware_options, max_tokens_option, temperature_option
 
 
 def use_plain(plain: bool) -> bool:
@@ -40,7 +40,7 @@ def run_plain_mode(
 def run_tui(
     runtime: RuntimeConfig, generation: GenerationConfig, target: str | None, translate: bool
 ) -> None:
-    from ..languages import resolve_language
+    from ..language.names import resolve_language
     from ..tui.app import AppOptions, create_app
 
     if target:
@@ -83,7 +83,17 @@ def chat_command(
     Keys: Enter sends, Ctrl+J new line, Esc stops, Ctrl+T translation mode, F1 help, Ctrl+Q quit.
     Plain mode commands: /to LANG, /system TEXT, /clear, /save FILE, /exit.
     """
-    runtime, generation = settings_from_flags()
+    flags = RunFlags(
+        model=model,
+        template=template,
+        threads=threads,
+        n_gpu_layers=n_gpu_layers,
+        ctx=ctx,
+        verbose=verbose,
+        temperature=temperature,
+        max_tokens=max_tokens,
+    )
+    runtime, generation = resolve_run_settings(flags)
     if use_plain(plain):
         run_plain_mode(runtime, generation, target, system)
     else:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..detect import Detection
+    from ..language.detect import Detection
 
 
 @click.command("detect")
@@ -37,9 +37,9 @@ def detect_command(text: str | None, input_file: Path | None, as_json: bool, top
 
     Example: echo "Dobro jutro, kako ste?" | bayling-local detect --top 3
     """
-    from ..detect import detect_language, detection_json
-    from ..detect_models import glotlid_model_file
-    from ..translation.job import read_segments
+    from ..language.detect import detect_language, detection_json
+    from ..language.detectors import glotlid_model_file
+    from ..runs.translate import read_segments
 
     glotlid_model_file(detector)  # --detector glotlid without it installed: say so before reading input
 

@@ -11,7 +11,7 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def doctor_command(as_json: bool) -> None:
     """Show versions, llama.cpp's CPU/GPU features, threads, the model store and the default model."""
-    from ..doctor import collect_report
+    from ..runs.doctor import collect_report
 
     report = collect_report()
     if as_json:

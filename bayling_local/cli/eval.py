@@ -64,7 +64,7 @@ def flores_command(
 
     Example: bayling-local eval flores --data flores200-dev.tar.xz --pairs all-to-eng_Latn --limit 100
     """
-    from ..evaluate import EvalJob, run_eval
+    from ..runs.evaluate import EvalJob, run_eval
 
     job = EvalJob(
         data=data,

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 
-from ..languages import Language, search_languages, stated_defaults
+from ..language.names import Language, search_languages, stated_defaults
 
 
 def _width(text: str) -> int:

@@ -33,7 +33,7 @@ def model_rows(models: list[StoredModel]) -> list[dict[str, Any]]:
 
 def builtin_rows() -> list[dict[str, Any]]:
     """The built-in demo model, marked as such (it lives in its PyPI package, not in the store)."""
-    from ..resolve import BUILTIN_NAME, builtin_model_path
+    from ..store.resolve import BUILTIN_NAME, builtin_model_path
 
     try:
         path = builtin_model_path()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,15 +9,7 @@ from typing import TypeVar
 
 import click
 
-from ..config import (
-    CTX_RANGE,
-    MAX_RETRIES_RANGE,
-    MAX_TOKENS_RANGE,
-    TEMPERATURE_RANGE,
-    GenerationConfig,
-    RuntimeConfig,
-    resolve_run_settings,
-)
+from ..config import CTX_RANGE, MAX_RETRIES_RANGE, MAX_TOKENS_RANGE, TEMPERATURE_RANGE
 from ..errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -96,10 +87,3 @@ def read_api_key(given: str | None, path: Path | None) -> str | None:
             raise UsageError(f"the API key file {path} is empty")
         return key
     return given or os.environ.get("BAYLING_API_KEY") or None
-
-
-def settings_from_flags() -> tuple[RuntimeConfig, GenerationConfig]:
-    """`resolve_run_settings` fed with the running command's flags of the same names (--model, --ctx, ...)."""
-    flags = click.get_current_context().params
-    names = inspect.signature(resolve_run_settings).parameters
-    return resolve_run_settings(**{name: flags[name] for name in names if name in flags})

@@ -18,7 +18,9 @@ def invoke_reporting_errors(invoke: Any, ctx: click.Context) -> object:
     try:
         return invoke(ctx)
     except BaylingError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        from .wording import worded
+
+        click.echo(f"Error: {worded(exc)}", err=True)
         ctx.exit(exc.exit_code)
     except BrokenPipeError:
         ctx.exit(0)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .options import api_key_options, hardware_options, read_api_key, settings_from_flags
+from ..config import RunFlags, resolve_run_settings
+from .options import api_key_options, hardware_options, read_api_key
 
 
 @click.command("serve")
@@ -82,7 +83,8 @@ def serve_command(
     from ..server.config import ServerConfig
     from ..server.run import build_state, serve
 
-    runtime, generation = settings_from_flags()
+    flags = RunFlags(threads=threads, n_gpu_layers=n_gpu_layers, ctx=ctx, verbose=verbose)
+    runtime, generation = resolve_run_settings(flags)
     config = ServerConfig(
         host=host,
         port=port,

@@ -10,8 +10,8 @@ import click
 @click.option("--no-template", is_flag=True, help="Leave out the embedded chat template.")
 def show_command(model: str, no_template: bool) -> None:
     """Show architecture, parameters, context, quantization and chat template of MODEL (a name or a .gguf)."""
-    from ..resolve import resolve_model
     from ..store import lookup
+    from ..store.resolve import resolve_model
     from ..store.show import format_info, read_info
 
     stored = lookup(model)

@@ -1,15 +1,16 @@
-"""`bayling-local translate`: a thin click wrapper over `translation.job.run_translate`."""
+"""`bayling-local translate`: a thin click wrapper over `runs.translate.run_translate` (lines of text) and
+`runs.documents.run_document_job` (documents and folders)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import UsageError
-from ..languages import ambiguity_notice, resolve_language
+from ..language.names import ambiguity_notice, resolve_language
 from .options import (
     api_key_options,
     context_option,
@@ -17,9 +18,13 @@ from .options import (
     max_retries_option,
     max_tokens_option,
     read_api_key,
-    settings_from_flags,
     temperature_option,
 )
+from .wording import worded
+
+if TYPE_CHECKING:
+    from ..runs.documents import DocumentJob
+    from ..runs.translate import TranslateJob
 
 
 @click.command("translate")
@@ -138,11 +143,11 @@ def translate_command(
 
     Example: bayling-local translate "Good morning, how are you?" --to fra_Latn
     """
-    from ..config import resolve_remote_settings
-    from ..documents.formats import is_document_run
-    from ..translation.job import check_writable, plan_output
+    from ..config import RunFlags, resolve_remote_settings, resolve_run_settings
+    from ..runs.setup import TranslationSettings
+    from ..runs.translate import check_writable, plan_output
 
-    documents = is_document_run(input_file, doc_format)
+    documents = _is_document_run(input_file, doc_format)
     if documents and (in_place or resume):
         what = "a folder" if input_file is not None and input_file.is_dir() else "a document"
         raise UsageError(
@@ -162,7 +167,19 @@ def translate_command(
         check_writable(report)
     if resume and output is None:
         raise UsageError("--resume continues an interrupted -o run: give the same -i and -o as that run")
-    runtime, generation = settings_from_flags()
+    flags = RunFlags(
+        model=model,
+        template=template,
+        threads=threads,
+        n_gpu_layers=n_gpu_layers,
+        ctx=ctx,
+        verbose=verbose,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        max_retries=max_retries,
+        context=context,
+    )
+    runtime, generation = resolve_run_settings(flags)
     for named in (target, source):
         notice = ambiguity_notice(named) if named else None
         if notice:
@@ -170,44 +187,78 @@ def translate_command(
     target_language, source_language = resolve_language(target), resolve_language(source) if source else None
     glossary = None
     if glossaries or keep or keep_files:
-        from ..translation.glossary import load_glossary
+        from ..translation.glossary_files import load_glossary
 
         glossary = load_glossary(
             list(glossaries), source_language, target_language, list(keep), list(keep_files)
         )
-    shared = dict(
+    settings = TranslationSettings(
         target=target_language,
         source=source_language,
-        glossary=glossary,
-        memory=not no_memory,
         runtime=runtime,
         generation=generation,
-        output=output,
-        as_json=as_json,
-        parallel=parallel,
-        notify=lambda line: click.echo(line, err=True),
         remote=resolve_remote_settings(server),
         api_key=read_api_key(api_key, api_key_file),
+        parallel=parallel,
+        glossary=glossary,
+        memory=not no_memory,
     )
     if documents:
         assert input_file is not None
-        _run_documents(input_file, doc_format, report, copy_other, overwrite, shared, fuzzy=not no_fuzzy)
+        from ..runs.documents import DocumentJob
+
+        _run_documents(
+            DocumentJob(
+                input=input_file,
+                settings=settings,
+                output=output,
+                format=doc_format,
+                as_json=as_json,
+                report=report,
+                copy_other=copy_other,
+                overwrite=overwrite,
+                fuzzy=not no_fuzzy,
+                notify=_notify,
+                word=worded,
+            )
+        )
     else:
-        _run_lines(text, input_file, backup, resume, shared)
+        from ..runs.translate import TranslateJob, read_segments
+
+        _run_lines(
+            TranslateJob(
+                lines=read_segments(text, input_file),
+                settings=settings,
+                output=output,
+                as_json=as_json,
+                stream=sys.stdout.isatty(),
+                notify=_notify,
+                backup=backup,
+                resume=resume,
+            )
+        )
 
 
-def _run_lines(
-    text: str | None, input_file: Path | None, backup: Path | None, resume: bool, shared: dict[str, Any]
-) -> None:
-    from ..translation.job import TranslateJob, read_segments, run_translate
+def _notify(line: str) -> None:
+    click.echo(line, err=True)
 
-    job = TranslateJob(
-        lines=read_segments(text, input_file),
-        stream=sys.stdout.isatty(),
-        backup=backup,
-        resume=resume,
-        **shared,
-    )
+
+def _is_document_run(input_file: Path | None, doc_format: str | None) -> bool:
+    """Whether `translate` goes through the document path: a folder, or a file of a format other than plain
+    text (plain text keeps the line mode, with its streaming, --resume and --in-place)."""
+    from ..documents.formats import chosen_format
+
+    if input_file is None:
+        if doc_format is not None and doc_format.lower() != "text":
+            raise UsageError("--format reads a document from -i FILE; give the file with -i")
+        return False
+    if input_file.is_dir():
+        return True
+    return chosen_format(input_file, doc_format) != "text"
+
+
+def _run_lines(job: TranslateJob) -> None:
+    from ..runs.translate import run_translate
 
     def emit(chunk: str) -> None:
         click.echo(chunk, nl=False)
@@ -216,26 +267,8 @@ def _run_lines(
     run_translate(job, emit)
 
 
-def _run_documents(
-    input_file: Path,
-    doc_format: str | None,
-    report: Path | None,
-    copy_other: bool,
-    overwrite: bool,
-    shared: dict[str, Any],
-    fuzzy: bool = True,
-) -> None:
-    from ..documents.job import DocumentJob, run_document_job
-
-    job = DocumentJob(
-        input=input_file,
-        format=doc_format,
-        report=report,
-        copy_other=copy_other,
-        overwrite=overwrite,
-        fuzzy=fuzzy,
-        **shared,
-    )
+def _run_documents(job: DocumentJob) -> None:
+    from ..runs.documents import run_document_job
 
     def emit_bytes(data: bytes) -> None:
         sys.stdout.buffer.write(data)

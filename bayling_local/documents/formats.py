@@ -1,4 +1,5 @@
-"""Which format a file is (from its extension, or `--format`), and reading it as a `Document`."""
+"""Which format a file is (from its extension, or a format named by the user), and reading it as a
+`Document`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BaylingError, DocumentError, InputError, UsageError
-from ..languages import Language
+from ..language.names import Language
 from ..textio import decode_utf8
 from ..translation.markers import MarkerTable, literal_markers_escaped
 from .model import BOM, Document, fail, usable
@@ -25,7 +26,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "arb": (".arb",),
     "yaml": (".yml", ".yaml"),
 }
-"""Format names (`--format`) and the extensions that pick them."""
+"""Format names and the extensions that pick them."""
 
 
 def supported() -> str:
@@ -39,33 +40,43 @@ def format_of(path: Path) -> str | None:
     return next((name for name, exts in EXTENSIONS.items() if suffix in exts), None)
 
 
+class UnknownFormatError(UsageError):
+    """A file whose extension names no format we read, or a format name we do not know (`override`)."""
+
+    def __init__(self, message: str, override: str | None = None) -> None:
+        super().__init__(message)
+        self.override = override
+        """The format name asked for that does not exist; None when the extension was the problem."""
+
+
 def chosen_format(path: Path | None, override: str | None) -> str:
-    """`--format` if given (checked), else the extension's format; an unknown extension is refused with
-    the supported list. No file (TEXT or stdin) is plain text."""
+    """The format named by `override` (checked) if given, else the extension's; an unknown extension is
+    refused with the supported list. No file (TEXT or stdin) is plain text."""
     if override is not None:
         name = override.lower()
         if name not in EXTENSIONS:
-            raise UsageError(f"unknown --format {override!r}; choose one of {', '.join(EXTENSIONS)}")
+            raise UnknownFormatError(
+                f"unknown format {override!r}; choose one of {', '.join(EXTENSIONS)}", override
+            )
         return name
     if path is None:
         return "text"
     found = format_of(path)
     if found is None:
-        raise UsageError(
-            f"{path}: unknown file type {path.suffix or '(no extension)'!r}; supported: {supported()} "
-            "(or give --format)"
+        raise UnknownFormatError(
+            f"{path}: unknown file type {path.suffix or '(no extension)'!r}; supported: {supported()}"
         )
     return found
 
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How localization files are filled (`translate` flags)."""
+    """How localization files are filled."""
 
     overwrite: bool = False
     """Translate entries that already have a translation (PO, XLIFF) too."""
     fuzzy: bool = True
-    """Flag PO translations `#, fuzzy` for review (`--no-fuzzy`: not)."""
+    """Flag PO translations `#, fuzzy` for review."""
 
 
 def read_document(data: bytes, path: Path | None, name: str, options: ReadOptions | None = None) -> Document:
@@ -137,15 +148,3 @@ class PlainDocument(Document):
             lead = body[: len(body) - len(body.lstrip())]
             lines[place] = lead + text + line[len(body) :]
         return "".join(lines).encode("utf-8")
-
-
-def is_document_run(input_file: Path | None, override: str | None) -> bool:
-    """Whether `translate` goes through the document path: a folder, or a file of a format other than plain
-    text (plain text keeps the line mode, with its streaming, --resume and --in-place)."""
-    if input_file is None:
-        if override is not None and override.lower() != "text":
-            raise UsageError("--format reads a document from -i FILE; give the file with -i")
-        return False
-    if input_file.is_dir():
-        return True
-    return chosen_format(input_file, override) != "text"

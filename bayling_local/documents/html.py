@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language
+from ..language.names import Language
 from ..textio import decode_utf8
 from ..translation.markers import MarkerTable, literal_markers_escaped, strip_markers
 from .elements import build_elements

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..languages import Language
+from ..language.names import Language
 from .placeholders import WITH_HASH
 from .plurals import cldr_categories, source_option
 
 if TYPE_CHECKING:
-    from .strings import Slot, StringsDocument
+    from .slots import Slot, StringTable
 
 _BLOCK = re.compile(r"\{\s*[\w.-]+\s*,\s*(?:plural|selectordinal|select)\s*,", re.IGNORECASE)
 _LITERALS = str.maketrans({"{": "\ue000", "}": "\ue001", "#": "\ue002"})
@@ -65,11 +65,11 @@ class IcuMessage:
     source: str
     top: _Piece
 
-    def text(self, document: StringsDocument, translations: Sequence[str]) -> str | None:
+    def text(self, document: StringTable, translations: Sequence[str]) -> str | None:
         return _render_piece(self.top, document, translations)
 
 
-def icu_message(document: StringsDocument, source: str, location: str, target: Language) -> IcuMessage | None:
+def icu_message(document: StringTable, source: str, location: str, target: Language) -> IcuMessage | None:
     """Queue an ICU message's texts; None when it does not parse (then it is a plain string)."""
     tree = parse(source)
     if tree is None:
@@ -78,7 +78,7 @@ def icu_message(document: StringsDocument, source: str, location: str, target: L
 
 
 def _piece(
-    document: StringsDocument,
+    document: StringTable,
     content: list[Any],
     location: str,
     target: Language,
@@ -105,7 +105,7 @@ def _piece(
     return _Piece(slot, blocks, numbered=in_plural)
 
 
-def _block(document: StringsDocument, node: dict[str, Any], location: str, target: Language) -> _Block:
+def _block(document: StringTable, node: dict[str, Any], location: str, target: Language) -> _Block:
     block = _Block(node)
     options: dict[str, list[Any]] = node["options"]
     plural = node.get("type") == "plural"
@@ -132,7 +132,7 @@ def _block(document: StringsDocument, node: dict[str, Any], location: str, targe
     return block
 
 
-def _render_piece(piece: _Piece, document: StringsDocument, translations: Sequence[str]) -> str | None:
+def _render_piece(piece: _Piece, document: StringTable, translations: Sequence[str]) -> str | None:
     text = document.translated(piece.slot, translations)
     if text is None:
         return None
@@ -154,7 +154,7 @@ def _render_piece(piece: _Piece, document: StringsDocument, translations: Sequen
     return "".join(out)
 
 
-def _render_block(block: _Block, document: StringsDocument, translations: Sequence[str]) -> str | None:
+def _render_block(block: _Block, document: StringTable, translations: Sequence[str]) -> str | None:
     node = block.node
     head = f"{node['name']}, {node['type']},"
     if node.get("offset"):

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language
+from ..language.names import Language
 from ..textio import decode_utf8
 from ..translation.markers import strip_markers
 from .lines import unspaced, wrap_to
@@ -61,8 +61,6 @@ class MarkdownDocument(Document):
         super().__init__(path)
         self.lines = source.splitlines(keepends=True)
         self.spans: list[_Span] = []
-        self.skipped: list[str] = []
-        """Places whose text could not be found in the source (left as they are, and said)."""
         self._cursors: dict[int, int] = {}
         self.env: dict[str, Any] = {HITS: {}}
         tokens = _parser().parse(source, self.env)

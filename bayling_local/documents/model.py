@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DocumentError
-from ..languages import Language
+from ..language.names import Language
 from ..translation.markers import MarkerTable, markers_intact
 
 BOM = b"\xef\xbb\xbf"
@@ -57,6 +57,8 @@ class Document(ABC):
         self.checks: list[str | None] = []
         """Each segment's output check still failing after its retries, set by the run before `output`
         (localization files leave a string untranslated rather than write an echo)."""
+        self.skipped: list[str] = []
+        """Places whose text could not be found in the source exactly (left as they are; the run says so)."""
 
     def add(self, text: str, location: str, table: MarkerTable | None = None) -> Segment:
         segment = Segment(text, location, table or MarkerTable())
@@ -76,6 +78,11 @@ class Document(ABC):
         """What became of the file's entries, for formats that count entries rather than segments."""
         return ""
 
+    def untranslated(self) -> list[tuple[str, str]]:
+        """After `output`: the strings written back untranslated, as (place, why): `placeholders` (they
+        could not be kept) or `left untranslated` (the translation failed its checks)."""
+        return []
+
     def output(self, translations: Sequence[str], target: Language) -> bytes:
         """`render`, with the byte-order mark the input began with (decoding took it off)."""
         data = self.render(translations, target)
@@ -90,6 +97,11 @@ def usable(segment: Segment, translation: str) -> Restored:
     if translation.strip() and markers_intact(segment.text, translation):
         return Restored(translation.strip())
     return Restored(segment.text, kept_source=bool(segment.text))
+
+
+class AlreadyTranslatedError(DocumentError):
+    """A localization file already translated into another language than the one asked for: translating it
+    would leave a mix of the two under the new language's label (unless every entry is translated anew)."""
 
 
 def fail(document: Path | None, place: str, problem: str) -> DocumentError:
@@ -110,6 +122,6 @@ def collapse(text: str) -> str:
 
 def language_tag(language: Language) -> str:
     """The BCP 47 tag documents carry (`fr`, `zh-Hant`, `ary`): ISO 639-1 when there is one."""
-    from ..languages import bcp47
+    from ..language.names import bcp47
 
     return bcp47(language)

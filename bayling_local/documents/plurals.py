@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
-from ..languages import Language
+from ..language.names import Language
 
 T = TypeVar("T")
 CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
@@ -49,7 +49,7 @@ class GettextPlurals:
 
 def locale_name(language: Language) -> str:
     """The Babel locale for a FLORES language (`zho_Hant` -> `zh_Hant`, `fra_Latn` -> `fr`)."""
-    from ..languages import bcp47
+    from ..language.names import bcp47
 
     return bcp47(language).replace("-", "_")
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language, bcp47, find_language, resolve_language
+from ..language.names import Language, bcp47, find_language, resolve_language
 from ..textio import decode_utf8
-from .model import fail
+from .model import AlreadyTranslatedError, fail
 from .plurals import gettext_forms, gettext_plurals
-from .strings import Slot, StringsDocument, Tally
+from .slots import Slot
+from .strings import StringsDocument, Tally
 
 # A line of a PO file: a keyword and a string, a continued string, a comment, or nothing.
 _LINE = re.compile(
@@ -87,11 +88,9 @@ class PoDocument(StringsDocument):
         language = find_language(named) if named else None
         translated = any(_has_translation(e) for e in self.po if not e.obsolete and e.msgid)
         if language is not None and language != target and translated and not self.overwrite:
-            raise fail(
-                self.path,
-                "",
-                f"is a {language.name} translation (Language: {named}); translating it into {target.name} would "
-                "mix the two: start from the .pot, or give --overwrite to translate every entry anew",
+            raise AlreadyTranslatedError(
+                f"{self.name()}: is a {language.name} translation (Language: {named}); translating it into "
+                f"{target.name} would mix the two: start from the .pot"
             )
 
     def _plural_forms(self, target: Language) -> list[tuple[int | float, bool]]:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language, bcp47
+from ..language.names import Language, bcp47
 from ..textio import decode_utf8
 from .model import fail
 from .plurals import CATEGORY_ORDER, cldr_categories, source_option
-from .strings import Message, PlainMessage, StringsDocument, Tally
+from .slots import Message, PlainMessage
+from .strings import StringsDocument, Tally
 
 _PLURAL_SUFFIX = re.compile(
     r"^(?P<base>.+?)_(?:(?P<ordinal>ordinal)_)?(?P<category>zero|one|two|few|many|other)$"
@@ -407,7 +408,7 @@ def _indent_before(text: str, position: int) -> str:
 def _locale_key(key: Any) -> bool:
     """A top-level YAML key that names the file's locale (`en:`, `pt-BR:`, `zh_TW:`), not an app's root
     (`app:`, `messages:`)."""
-    from ..languages import find_language
+    from ..language.names import find_language
 
     return (
         isinstance(key, str)

@@ -13,13 +13,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-from ..languages import Language
+from ..language.names import Language
 from ..translation.markers import markers_intact, strip_markers
 from .model import Document
 from .placeholders import PLACEHOLDER, Protected, missing, placeholders, protect
 from .plurals import put_count_back
+from .slots import Message, PlainMessage, Slot
 
 REJECTED = {
     "echo": "the model gave it back untranslated",
@@ -46,23 +46,6 @@ def count_placeholder(text: str) -> str | None:
     return every[0] if len(set(every)) == 1 else None
 
 
-@dataclass
-class Slot:
-    """One string of the file, or one plural form of one."""
-
-    source: str
-    """The string as the file has it (for a plural form: the source form it is made from)."""
-    location: str
-    plain: Protected | None = None
-    plain_index: int | None = None
-    numbered: Protected | None = None
-    numbered_index: int | None = None
-    example: int | float | None = None
-    count: str | None = None
-    hash_count: bool = False
-    """An ICU plural option: `#` is a placeholder (the number)."""
-
-
 class StringsDocument(Document):
     """A document of short strings (PO, XLIFF, JSON, ARB, YAML). Its segments depend on the target
     language (plural forms), so they are made by `plan(target)`, called through `prepare`."""
@@ -78,6 +61,11 @@ class StringsDocument(Document):
         self.planned_for: Language | None = None
         self.icu_quoting = True
         """ICU messages are written with ICU's apostrophe quoting (not in ARB: Flutter reads them literally)."""
+
+    def untranslated(self) -> list[tuple[str, str]]:
+        return [(failure, "placeholders") for failure in self.failures] + [
+            (rejection, "left untranslated") for rejection in self.rejections
+        ]
 
     def add_string(
         self,
@@ -181,20 +169,6 @@ class StringsDocument(Document):
             return None
         back = put_count_back(slot.numbered.restore(text), slot.example, slot.count)
         return back if back is not None and not missing(slot.source, back, slot.hash_count) else None
-
-
-class Message(Protocol):
-    """A string of the file, ready to be put back from the translations."""
-
-    def text(self, document: StringsDocument, translations: Sequence[str]) -> str | None: ...
-
-
-@dataclass
-class PlainMessage:
-    slot: Slot
-
-    def text(self, document: StringsDocument, translations: Sequence[str]) -> str | None:
-        return document.translated(self.slot, translations)
 
 
 @dataclass

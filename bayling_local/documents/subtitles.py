@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..languages import Language
+from ..language.names import Language
 from ..textio import decode_utf8
 from ..translation.markers import MarkerTable, literal_markers_escaped
 from .lines import best_split, shares, unspaced, wrap_to

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language
+from ..language.names import Language
 from ..translation.markers import MarkerTable, literal_markers_escaped, strip_markers, unmarked_runs
 from .model import Document, fail, usable
 

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..languages import Language, bcp47, find_language
+from ..language.names import Language, bcp47, find_language
 from ..translation.markers import MarkerTable, literal_markers_escaped, markers_intact, strip_markers
 from .elements import build_elements
 from .icu import is_icu
-from .model import fail
+from .model import AlreadyTranslatedError, fail
 from .placeholders import PLACEHOLDER, missing
-from .strings import REJECTED, Message, StringsDocument, Tally
+from .slots import Message
+from .strings import REJECTED, StringsDocument, Tally
 
 V12 = "urn:oasis:names:tc:xliff:document:1.2"
 V20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -101,11 +102,9 @@ class XliffDocument(StringsDocument):
         others = [language for language in languages if language is not None and language != target]
         filled = any("".join(t.itertext()).strip() for t in self.root.iter(self._q("target")))
         if others and filled and not self.overwrite:
-            raise fail(
-                self.path,
-                "",
-                f"holds {others[0].name} translations; translating it into {target.name} would mix the two: start "
-                "from the source-only file, or give --overwrite to translate every unit anew",
+            raise AlreadyTranslatedError(
+                f"{self.name()}: holds {others[0].name} translations; translating it into {target.name} would "
+                "mix the two: start from the source-only file"
             )
 
     def _queue_unit(self, holder: Any, source: Any, target: Language) -> None:

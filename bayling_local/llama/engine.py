@@ -7,20 +7,19 @@ scheduler's thread is the only one that calls llama_decode for this model.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import GenerationConfig, RuntimeConfig
-from ..templates import ModelFacts, PromptFormat, choose_format
+from ..config import RuntimeConfig
+from ..engine.base import BaseEngine
+from ..engine.requests import Handle, Request
+from ..prompts.formats import ModelFacts, PromptFormat, choose_format
 from .model import LlamaModel, LoadOptions
-from .protocol import PromptMethods
-from .requests import Handle, Request
 from .runtime import default_slots, default_threads
 from .scheduler import Scheduler
 
 
-class Engine(PromptMethods):
+class Engine(BaseEngine):
     """A GGUF model loaded into llama.cpp, its prompt format, and the scheduler that decodes for it."""
 
     def __init__(
@@ -97,29 +96,6 @@ class Engine(PromptMethods):
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenize(text, add_bos=False, special=True))
-
-    def request(
-        self,
-        tokens: list[int],
-        generation: GenerationConfig,
-        *,
-        max_tokens: int | None = None,
-        stop_strings: Sequence[str] = (),
-        shared: int = 0,
-        seed_offset: int = 0,
-        cancel: threading.Event | None = None,
-    ) -> Request:
-        """A request for this model: its format's stop strings and end tokens added, the limit applied."""
-        return Request.for_generation(
-            tokens,
-            generation,
-            max_tokens=max_tokens,
-            stop_strings=tuple(stop_strings) + self.format.stop_strings,
-            shared=shared,
-            seed_offset=seed_offset,
-            cancel=cancel,
-            end_tokens=self.end_tokens,
-        )
 
     def submit(self, request: Request) -> Handle:
         """Queue a request with the scheduler; the handle streams its text and gives its result."""

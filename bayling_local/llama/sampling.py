@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .requests import Sampling
+from ..engine.requests import Sampling
 
 
 def sampler_chain(sampling: Sampling) -> Any:

@@ -33,10 +33,10 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.requests import GenerationResult, Handle, Request, common_length
 from ..errors import ContextOverflowError, ModelError
 from .context import BATCH_TOKENS, MIN_SEQUENCE_CELLS, Entry, KvContext, sequence_cells
 from .model import LlamaModel
-from .requests import GenerationResult, Handle, Request, common_length
 from .sampling import free_sampler, sample_token, sampler_chain
 from .stops import StopCondition
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Collection, Sequence
 
-from .requests import TextCallback
+from ..engine.requests import TextCallback
 
 
 class StopStream:

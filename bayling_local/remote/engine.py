@@ -14,19 +14,17 @@ import itertools
 import queue
 import threading
 import time
-from collections.abc import Sequence
 from typing import Any
 
-from ..config import GenerationConfig
-from ..llama.protocol import PromptMethods
-from ..llama.requests import GenerationResult, Handle, Request
+from ..engine.base import BaseEngine
+from ..engine.requests import GenerationResult, Handle, Request
 from .link import SERVER_CHAT, Link, RemoteModel, chat_messages, describe_error
 
 # How often the watcher looks for cancelled requests whose streams are still open.
 WATCH_SECONDS = 0.05
 
 
-class RemoteEngine(PromptMethods):
+class RemoteEngine(BaseEngine):
     """A model on a server, used like a loaded one."""
 
     def __init__(self, link: Link, model: RemoteModel, parallel: int, notice: str | None = None) -> None:
@@ -59,28 +57,6 @@ class RemoteEngine(PromptMethods):
 
     def count_tokens(self, text: str) -> int:
         return self.link.count_tokens(text)
-
-    def request(
-        self,
-        tokens: list[int],
-        generation: GenerationConfig,
-        *,
-        max_tokens: int | None = None,
-        stop_strings: Sequence[str] = (),
-        shared: int = 0,
-        seed_offset: int = 0,
-        cancel: threading.Event | None = None,
-    ) -> Request:
-        """A request as a local engine makes it (its format's stop strings added); `shared` means nothing
-        here, the server keeps its own prefix cache."""
-        return Request.for_generation(
-            tokens,
-            generation,
-            max_tokens=max_tokens,
-            stop_strings=tuple(stop_strings) + self.format.stop_strings,
-            seed_offset=seed_offset,
-            cancel=cancel,
-        )
 
     def submit(self, request: Request) -> Handle:
         handle = Handle(request)

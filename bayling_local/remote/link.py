@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import RemoteServerError
-from ..templates import Message, ModelFacts, PromptFormat, choose_format
+from ..prompts.formats import Message, ModelFacts, PromptFormat, choose_format
 
 # Requests the server could not take (429, 5xx, a dropped connection) are tried again this often.
 CLIENT_RETRIES = 3

@@ -17,8 +17,7 @@ from ..errors import BaylingError, ContextOverflowError, InputError, ModelNotFou
 from . import files_api, libre_api, openai_api, page, tokenize_api, web_api
 from .files import JobFailedError, JobNotFoundError
 from .page import PageFileNotFoundError
-from .pool import ModelsBusyError, QueueFullError
-from .run import NotEnoughMemoryError
+from .pool import ModelsBusyError, NotEnoughMemoryError, QueueFullError
 from .security import ApiKeyError, Guard, error_body
 from .state import ServerState
 

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from ..llama.requests import GenerationResult, Handle
+from ..engine.requests import GenerationResult, Handle
 
 _END = object()
 

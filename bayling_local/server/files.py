@@ -1,5 +1,6 @@
 """Document translation jobs: any format `translate -i` reads, translated in the background with progress,
-kept (output and summary only) for an hour after they end (the last 16). The routes are in `files_api`."""
+kept (output and summary only) for an hour after they end (the last 16). The routes, and the work itself
+(`runs.translate_document`, as for `translate -i`), are in `files_api`."""
 
 from __future__ import annotations
 
@@ -11,16 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BaylingError, UsageError
-from ..languages import Language
-from .libre_api import libre_code
-from .translating import TranslationRun, run_lines, term_summary
+from ..errors import BaylingError
+from ..language.names import Language
+from ..translation.terms import term_counts
+from .fields import libre_code
 
 if TYPE_CHECKING:
     from ..documents.model import Document
+    from ..translation.glossary import Glossary
     from ..translation.translator import SegmentResult
-    from .pool import Lease
-    from .state import ServerState
 
 KEPT_SECONDS = 3600.0
 KEPT_JOBS = 16
@@ -43,7 +43,12 @@ class FileJob:
     document: Document | None
     """Until the job ends; then only what the answers need is kept (the output, the summary)."""
     target: Language
-    run: TranslationRun
+    source: Language | None
+    """None: detected (a short segment takes the document's language)."""
+    glossary: Glossary | None = None
+    notice: str | None = None
+    """Something the user should know about the job (a glossary without the target's column)."""
+    cancel: threading.Event = field(default_factory=threading.Event)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     status: str = "running"
     """`running`, `done`, `failed` or `cancelled`."""
@@ -80,7 +85,7 @@ class FileJob:
             "target": self.target.code,
             "download_name": self.download_name,
             "error": self.error,
-            "notice": self.run.notice,
+            "notice": self.notice,
         }
         if self.status == "done":
             answer["download_url"] = f"/api/files/{self.id}/download"
@@ -92,17 +97,14 @@ class FileJob:
         """The job has ended: keep the output and its summary, let the document and the results go."""
         document = self.document
         if document is not None and self.status == "done":
-            self.terms = term_summary(self.results)
+            self.terms = term_counts(self.results)
             self.problems = [
                 {"location": segment.location, "check": result.check}
                 for segment, result in zip(document.segments, self.results, strict=False)
                 if result.check
             ]
-            failures = getattr(document, "failures", [])
-            self.problems += [{"location": failure, "check": "placeholders"} for failure in failures]
-            rejected = getattr(document, "rejections", [])
-            self.problems += [{"location": failure, "check": "left untranslated"} for failure in rejected]
-        self.document, self.results, self.run.lines = None, [], []
+            self.problems += [{"location": place, "check": why} for place, why in document.untranslated()]
+        self.document, self.results = None, []
         self.ended_at = time.monotonic()
         self.finished.set()
 
@@ -134,7 +136,7 @@ class FileJobs:
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
-            job.run.cancel.set()
+            job.cancel.set()
 
     def _forget_old(self) -> None:
         now = time.monotonic()
@@ -159,36 +161,6 @@ def read_upload(data: bytes, name: str, target: Language) -> Document:
     from ..documents.formats import chosen_format, read_document
 
     path = Path(name)  # only named in messages: nothing is read from or written to it
-    try:
-        document = read_document(data, path, chosen_format(path, None))
-    except UsageError as exc:
-        raise UsageError(str(exc).replace(" (or give --format)", "")) from None
+    document = read_document(data, path, chosen_format(path, None))
     document.prepare(target)
     return document
-
-
-def start(state: ServerState, lease: Lease, job: FileJob) -> None:
-    job.run.on_result = lambda _result: setattr(job, "done", job.done + 1)
-    state.files.add(job)
-    threading.Thread(target=_translate, args=(state, lease, job), daemon=True, name="file-job").start()
-
-
-def _translate(state: ServerState, lease: Lease, job: FileJob) -> None:
-    """No time limit: a long document may take hours on a CPU; DELETE (or the server stopping) ends it."""
-    assert job.document is not None
-    try:
-        job.document.translated_by = lease.name
-        if job.run.lines and job.run.source != job.target:
-            job.results = run_lines(state, lease, job.run)
-        translations = [result.translation for result in job.results] or list(job.run.lines)
-        job.document.checks = [result.check for result in job.results]
-        if job.run.cancel.is_set() or len(translations) < len(job.run.lines):
-            job.status, job.error = "cancelled", "the translation was cancelled"
-        else:
-            job.output = job.document.output(translations, job.target)
-            job.status = "done"
-    except Exception as exc:  # noqa: BLE001 - reported to the page by the job's status
-        job.status, job.error = "failed", str(exc) or type(exc).__name__
-    finally:
-        lease.release()
-        job.settle()

@@ -9,6 +9,7 @@ target's code (`notes.fr.md`); `DELETE` cancels it. `POST /translate_file` is Li
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -18,12 +19,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..errors import UsageError
-from .files import FileJob, JobFailedError, read_upload, start, upload_name
-from .libre_api import check_key, params
-from .translating import TranslationRun, page_glossary
-from .web_api import languages_of, model_of
+from .fields import check_key, languages_of, model_of, page_glossary, params
+from .files import FileJob, JobFailedError, read_upload, upload_name
 
 if TYPE_CHECKING:
+    from .pool import Lease
     from .state import ServerState
 
 router = APIRouter()
@@ -33,7 +33,7 @@ async def start_job(request: Request) -> FileJob:
     """Read the uploaded document (refused at once if broken), admit it, and start translating it."""
     state: ServerState = request.app.state.server
     fields = await params(request)
-    check_key(state, fields, request)
+    check_key(state.config, fields, request)
     upload = fields.get("file")
     if upload is None or isinstance(upload, str) or not hasattr(upload, "read"):
         raise UsageError("file is required: the document to translate, sent as multipart/form-data")
@@ -45,18 +45,42 @@ async def start_job(request: Request) -> FileJob:
     glossary, notice = await anyio.to_thread.run_sync(page_glossary, fields, source, target, limiter=limiter)
     document = await anyio.to_thread.run_sync(read_upload, data, name, target, limiter=limiter)
     lease = await state.lease(model_of(fields))
-    run = TranslationRun(
-        [segment.text for segment in document.segments],
-        target,
-        source,
-        glossary,
-        background=True,
-        notice=notice,
-    )
-    run.notes = {i: segment.note for i, segment in enumerate(document.segments) if segment.note}
-    job = FileJob(name, document, target, run)
-    start(state, lease, job)
+    job = FileJob(name, document, target, source, glossary, notice)
+    state.files.add(job)
+    threading.Thread(target=_translate, args=(state, lease, job), daemon=True, name="file-job").start()
     return job
+
+
+def _translate(state: ServerState, lease: Lease, job: FileJob) -> None:
+    """The job's document through the translation core, as `translate -i` does it. No time limit: a long
+    document may take hours on a CPU; DELETE (or the server stopping) ends it. It keeps at most half the
+    model's slots busy, so text translations and chats sent meanwhile start at once."""
+    from ..runs.translate_document import DocumentTranslation, translate_document
+
+    assert job.document is not None
+    how = DocumentTranslation(
+        job.target,
+        job.source,
+        state.generation,
+        glossary=job.glossary,
+        on_result=lambda _result: setattr(job, "done", job.done + 1),
+        cancel=job.cancel,
+        max_in_flight=max(1, lease.engine.slots // 2),
+    )
+    try:
+        done = translate_document(job.document, lease.engine, how)
+        job.results = done.results
+        if state.metrics is not None and done.results:
+            state.metrics.record_translation(done.results)
+        if done.data is None or job.cancel.is_set():
+            job.status, job.error = "cancelled", "the translation was cancelled"
+        else:
+            job.output, job.status = done.data, "done"
+    except Exception as exc:  # noqa: BLE001 - reported to the page by the job's status
+        job.status, job.error = "failed", str(exc) or type(exc).__name__
+    finally:
+        lease.release()
+        job.settle()
 
 
 @router.post("/api/files", status_code=202)
@@ -72,7 +96,7 @@ async def progress(ident: str, request: Request) -> dict[str, Any]:
 @router.delete("/api/files/{ident}")
 async def cancel(ident: str, request: Request) -> dict[str, Any]:
     job = _job(request, ident)
-    job.run.cancel.set()
+    job.cancel.set()
     return job.as_json()
 
 
@@ -87,7 +111,7 @@ async def translate_file(request: Request) -> dict[str, Any]:
     job = await start_job(request)
     while not await anyio.to_thread.run_sync(job.finished.wait, 0.5, limiter=state.waiters.limiter):
         if await request.is_disconnected():
-            job.run.cancel.set()
+            job.cancel.set()
     if job.status != "done":
         raise JobFailedError(job.error or "the file could not be translated")
     base = str(request.base_url).rstrip("/")

@@ -18,76 +18,30 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request
 
-from ..detect import detect_language
-from ..errors import BaylingError, UsageError
-from ..languages import ALL_LANGUAGES, BY_CODE, Language, resolve_language
+from ..errors import UsageError
+from ..language.detect import detect_language
+from ..language.names import ALL_LANGUAGES, BY_CODE, Language
 from ..translation.markers import strip_markers
-from .security import ApiKeyError, keys_match
+from .fields import check_key, languages_of, libre_code, model_of, params, request_glossary
+from .translating import TranslationRun, detected, run_lines
 
 if TYPE_CHECKING:
     from ..translation.glossary import Glossary
-from .state import ServerState
+    from ..translation.translator import SegmentResult
+    from .state import ServerState
 
 router = APIRouter()
-_TRADITIONAL = "zho_Hant"
-
-
-def libre_code(language: Language) -> str:
-    """The code LibreTranslate clients know a language by: ISO 639-1 where it names this variety."""
-    if language.code == _TRADITIONAL:
-        return "zt"
-    if language.iso1 and resolve_language(language.iso1) == language:
-        return language.iso1
-    return language.code
-
-
-def from_libre(code: str) -> Language:
-    return BY_CODE[_TRADITIONAL] if code.strip().lower() == "zt" else resolve_language(code)
-
-
-async def params(request: Request) -> dict[str, Any]:
-    """The request's fields, from a JSON body or a form (LibreTranslate clients send both)."""
-    kind = request.headers.get("content-type", "")
-    if "application/json" in kind:
-        try:
-            body = await request.json()
-        except ValueError:
-            raise UsageError("the body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise UsageError("the JSON body must be an object")
-        return body
-    form = await request.form()
-    values: dict[str, Any] = {}
-    for key in form:
-        items = form.getlist(key)
-        values[key] = items if len(items) > 1 else items[0]
-    return values
-
-
-def check_key(state: ServerState, fields: dict[str, Any], request: Request) -> None:
-    """LibreTranslate routes take the key as `api_key` (or, like the OpenAI routes, a Bearer header)."""
-    wanted = state.config.api_key
-    if not wanted:
-        return
-    given = str(fields.get("api_key") or "")
-    header = request.headers.get("authorization", "")
-    if not given and header.lower().startswith("bearer "):
-        given = header[7:].strip()
-    if not keys_match(given, wanted):
-        raise ApiKeyError("invalid or missing API key: send it as api_key")
 
 
 @router.post("/translate")
 async def translate(request: Request) -> dict[str, Any]:
     state: ServerState = request.app.state.server
     fields = await params(request)
-    check_key(state, fields, request)
+    check_key(state.config, fields, request)
     texts, single = _texts(fields.get("q"))
     kind = str(fields.get("format") or "text").lower()
     if kind not in ("text", "html"):
         raise UsageError(f"format must be text or html, not {kind!r}")
-    from .web_api import languages_of, model_of
-
     source, target = languages_of(fields)
     glossary = request_glossary(fields, source, target)
     model = model_of(fields)
@@ -107,7 +61,7 @@ async def translate(request: Request) -> dict[str, Any]:
 async def detect(request: Request) -> list[dict[str, Any]]:
     state: ServerState = request.app.state.server
     fields = await params(request)
-    check_key(state, fields, request)
+    check_key(state.config, fields, request)
     texts, _ = _texts(fields.get("q"))
     found = detect_language("\n".join(texts), top=3)
     # Every candidate, best first, even when none is sure (LibreTranslate's clients read the first).
@@ -165,41 +119,6 @@ def _texts(q: Any) -> tuple[list[str], bool]:
     raise UsageError("q is required: a text, or a list of texts")
 
 
-def request_glossary(fields: dict[str, Any], source: Language | None, target: Language) -> Glossary | None:
-    """The request's own terms (an extension of LibreTranslate's API): `glossary` as TSV/CSV text with a
-    header row of languages, TBX text, or an object of source term -> target term; `keep`, names to keep unchanged
-    (a list, or one name a line)."""
-    from ..translation.glossary import Entry, Glossary, entries_from_text
-
-    given, keep = fields.get("glossary"), fields.get("keep")
-    entries: list[Entry] = []
-    if isinstance(given, dict):
-        if source is None:
-            raise UsageError("a glossary given as an object needs a source language (not auto)")
-        entries = [
-            Entry({source.code: str(k), target.code: v})
-            for k, v in given.items()
-            if str(k).strip() and isinstance(v, str) and v.strip()
-        ]
-    elif isinstance(given, str) and given.strip():
-        try:
-            if given.lstrip().startswith("<"):  # a TBX termbase (XML); anything else is TSV/CSV
-                from ..translation.glossary_tbx import read_tbx
-
-                entries = read_tbx(given.encode("utf-8"), "the glossary")
-            else:
-                entries = entries_from_text(given, "the glossary", source, target)
-        except BaylingError as exc:
-            raise UsageError(str(exc)) from exc
-    elif given:
-        raise UsageError("glossary must be TSV/CSV text with a header row of languages, or an object")
-    if keep is not None and not isinstance(keep, (str, list)):
-        raise UsageError("keep must be a list of names (or one name a line)")
-    names = keep.splitlines() if isinstance(keep, str) else list(keep or [])
-    entries += [Entry({"keep": str(name).strip()}, keep=True) for name in names if str(name).strip()]
-    return Glossary(entries) if entries else None
-
-
 async def _translate(
     state: ServerState,
     texts: list[str],
@@ -207,10 +126,8 @@ async def _translate(
     target: Language,
     glossary: Glossary | None = None,
     model: str | None = None,
-) -> list[list[Any]]:
+) -> list[list[SegmentResult]]:
     """Every line of every text in one call to the translation core (so they batch), regrouped per text."""
-    from .translating import TranslationRun, run_lines
-
     lines = [text.split("\n") for text in texts]
     run = TranslationRun([line for group in lines for line in group], target, source, glossary)
     lease = await state.lease(model)
@@ -239,7 +156,7 @@ async def _translate_html(
     target: Language,
     glossary: Glossary | None,
     model: str | None,
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[SegmentResult]]]:
     """HTML fragments: their text and attributes translated, tags kept (`documents.html`), every segment of
     every fragment through the core in one call."""
     from ..documents.html import HtmlDocument
@@ -253,18 +170,16 @@ async def _translate_html(
     joined = ["\n".join(s.text for s in d.segments) for _i, d in wanted]
     groups = await _translate(state, joined, source, target, glossary, model)
     translated = list(texts)
-    results: list[list[Any]] = [[] for _ in texts]
+    results: list[list[SegmentResult]] = [[] for _ in texts]
     for (index, document), group in zip(wanted, groups, strict=True):
         translated[index] = document.render([r.translation for r in group], target).decode("utf-8")
         results[index] = group
     return translated, results
 
 
-def _detected(results: list[Any], text: str) -> dict[str, Any]:
+def _detected(results: list[SegmentResult], text: str) -> dict[str, Any]:
     """The language the text was translated from; when the detector was unsure (a word or two), its best
     guess with its low confidence, as LibreTranslate answers."""
-    from .translating import detected
-
     found = detected(results)
     if found is None:
         guess = detect_language(strip_markers(text)).candidates

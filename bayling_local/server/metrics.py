@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..llama.requests import GenerationResult
+from ..engine.requests import GenerationResult
 
 _ROUTES = frozenset(
     {

@@ -20,10 +20,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..engine.protocol import EngineLike
+from ..engine.requests import GenerationResult, Handle
 from ..errors import ModelNotFoundError, UsageError
-from ..llama.protocol import EngineLike
-from ..llama.requests import GenerationResult, Handle
-from ..templates import Message
+from ..prompts.formats import Message
 from .state import ServerState
 
 # Fields clients send by habit that change nothing here.

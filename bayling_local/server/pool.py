@@ -12,8 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..engine.protocol import EngineLike
 from ..errors import BaylingError, ModelNotFoundError
-from ..llama.protocol import EngineLike
 
 Loader = Callable[[str], EngineLike]
 
@@ -24,6 +24,10 @@ class QueueFullError(BaylingError):
 
 class ModelsBusyError(BaylingError):
     """Every loaded model is serving requests, so none can be unloaded to load another."""
+
+
+class NotEnoughMemoryError(BaylingError):
+    """A model's weights and KV cache would not fit in the memory free now."""
 
 
 class Lease:

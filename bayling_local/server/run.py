@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import GenerationConfig, RuntimeConfig
-from ..errors import BaylingError, UsageError
-from ..llama.protocol import EngineLike
+from ..engine.protocol import EngineLike
+from ..errors import UsageError
 from .config import ServerConfig
-from .pool import ModelPool
+from .pool import ModelPool, NotEnoughMemoryError
 from .state import ServerState
 
 BUILTIN = "builtin"
@@ -52,7 +52,7 @@ def build_state(
     """Everything a running server shares; `loader` opens a model by name (default: the store's)."""
 
     def open_model(name: str) -> EngineLike:
-        from ..loading import open_engine
+        from ..store.opening import open_engine
 
         model_runtime = dataclasses.replace(runtime, model=name)
         check_memory(name, model_runtime, config.parallel)
@@ -83,7 +83,7 @@ def describe_model(runtime: RuntimeConfig) -> Callable[[str], dict[str, Any] | N
 
     @functools.lru_cache(maxsize=64)
     def describe(name: str) -> dict[str, Any] | None:
-        from ..resolve import resolve_model
+        from ..store.resolve import resolve_model
         from ..store.show import detected_format, read_info
 
         model = resolve_model(name)
@@ -93,10 +93,6 @@ def describe_model(runtime: RuntimeConfig) -> Callable[[str], dict[str, Any] | N
     return describe
 
 
-class NotEnoughMemoryError(BaylingError):
-    """A model's weights and KV cache would not fit in the memory free now."""
-
-
 def check_memory(name: str, runtime: RuntimeConfig, parallel: int | None) -> None:
     """Refuse to load a model whose weights plus a full KV cache (every slot at --ctx) exceed the memory
     available now, saying how much it needs: better a 503 than a machine swapping itself to a halt."""
@@ -104,7 +100,7 @@ def check_memory(name: str, runtime: RuntimeConfig, parallel: int | None) -> Non
 
     from ..llama.gguf import kv_bytes_per_cell
     from ..llama.runtime import default_slots, default_threads, gpu_offload_supported
-    from ..resolve import resolve_model
+    from ..store.resolve import resolve_model
 
     if runtime.n_gpu_layers != 0 and gpu_offload_supported():
         return  # weights and cache go to the GPU: free RAM says nothing about them (llama.cpp reports VRAM)
@@ -123,7 +119,7 @@ def check_memory(name: str, runtime: RuntimeConfig, parallel: int | None) -> Non
 
 def check_models(config: ServerConfig) -> None:
     """Fail at start, in one line, for a --model that names nothing (rather than on the first request)."""
-    from ..resolve import resolve_model
+    from ..store.resolve import resolve_model
 
     for name in config.models:
         resolve_model(name)

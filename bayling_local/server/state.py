@@ -5,15 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
 from ..config import GenerationConfig
-from ..llama.requests import GenerationResult
+from ..engine.requests import GenerationResult
 from .bridge import Waiters
 from .config import ServerConfig
+from .files import FileJobs
 from .pool import Lease, ModelPool
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 
 @dataclass
@@ -25,16 +29,16 @@ class ServerState:
     generation: GenerationConfig
     """Sampling defaults (the config file's `[generation]`); each request may override some."""
     started: float = field(default_factory=time.time)
-    metrics: Any = None
-    """`server.metrics.Metrics`, or None when prometheus-client is missing."""
+    metrics: Metrics | None = None
+    """The /metrics counters; None when prometheus-client is missing."""
     load_error: str | None = None
     """Why the default model could not be loaded at start (then /health says 503 with it)."""
     describe: Callable[[str], dict[str, Any] | None] = field(default=lambda _name: None)
     """What a client building its own prompts needs to know of a model it has not loaded: its prompt
     format and context (`bayling_local` in `/v1/models`); None when unknown."""
 
-    files: Any = None
-    """`server.files.FileJobs`: the document translations under way and finished."""
+    files: FileJobs = field(default_factory=FileJobs)
+    """The document translations under way and finished."""
 
     def model_facts(self, name: str) -> dict[str, Any] | None:
         """`describe`, taken from the engine itself when the model is loaded."""
@@ -48,10 +52,6 @@ class ServerState:
 
     def __post_init__(self) -> None:
         self.waiters = Waiters(self.config.max_queue + 8)
-        if self.files is None:
-            from .files import FileJobs
-
-            self.files = FileJobs()
 
     async def lease(self, model: str | None) -> Lease:
         """Admit the request and get its model, loading it in a worker thread if needed."""

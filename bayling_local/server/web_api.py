@@ -22,9 +22,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import UsageError
-from ..languages import ALL_LANGUAGES, Language
-from .libre_api import from_libre, libre_code, params
-from .translating import TranslationRun, detected, page_glossary, run_lines, term_summary
+from ..language.names import ALL_LANGUAGES
+from ..translation.terms import term_counts
+from .fields import languages_of, libre_code, model_of, page_glossary, params
+from .translating import TranslationRun, detected, run_lines
 
 if TYPE_CHECKING:
     from ..translation.translator import SegmentResult
@@ -42,7 +43,7 @@ async def languages() -> list[dict[str, Any]]:
 
 @cache
 def _languages() -> list[dict[str, Any]]:
-    from ..languages import names_by_code
+    from ..language.names import names_by_code
 
     names = names_by_code()
     listed = [
@@ -57,23 +58,6 @@ def _languages() -> list[dict[str, Any]]:
         for language in ALL_LANGUAGES
     ]
     return sorted(listed, key=lambda entry: str(entry["name"]).casefold())
-
-
-def languages_of(fields: dict[str, Any]) -> tuple[Language | None, Language]:
-    """`source` (a code, or `auto`/absent: detect) and `target` (required) of a request."""
-    if not fields.get("target"):
-        raise UsageError("target is required (a language code such as fra_Latn or fr)")
-    target = from_libre(str(fields["target"]))
-    source_code = str(fields.get("source") or "auto")
-    source = None if source_code.strip().lower() == "auto" else from_libre(source_code)
-    return source, target
-
-
-def model_of(fields: dict[str, Any]) -> str | None:
-    model = fields.get("model")
-    if model is not None and not isinstance(model, str):
-        raise UsageError("model must be the name of one of the server's models (GET /v1/models)")
-    return model or None
 
 
 @router.post("/api/translate", response_model=None)
@@ -134,7 +118,7 @@ def _done(run: TranslationRun, results: list[SegmentResult]) -> dict[str, Any]:
         "event": "done",
         "translatedText": "\n".join(result.translation for result in results),
         "target": run.target.code,
-        "terms": term_summary(results),
+        "terms": term_counts(results),
         "problems": [{"index": i, "check": r.check} for i, r in enumerate(results) if r.check],
     }
     if run.source is None:
@@ -145,7 +129,7 @@ def _done(run: TranslationRun, results: list[SegmentResult]) -> dict[str, Any]:
 def _detected_language(lines: Sequence[str], results: list[SegmentResult]) -> dict[str, Any] | None:
     """The language of the whole text (surer than any one line), else the one its first line was
     translated from."""
-    from ..detect import detect_language
+    from ..language.detect import detect_language
 
     whole = detect_language("\n".join(lines))
     found = (whole.language, whole.confidence) if whole.language is not None else detected(results)
@@ -181,7 +165,7 @@ async def _relay(
 async def check_glossary(request: Request) -> dict[str, Any]:
     """A glossary read as a translation would read it (`glossary`, `source`, `target`): how many terms, in
     which languages; a bad one is refused with its reason (the page checks a file when it is chosen)."""
-    from ..languages import BY_CODE
+    from ..language.names import BY_CODE
 
     state: ServerState = request.app.state.server
     fields = await params(request)

@@ -23,7 +23,7 @@ class CatalogueEntry:
     repo_id: str
     """Hugging Face repository of the checkpoint."""
     template: str
-    """Prompt format from bayling_local.templates: `bayling` (Llama-2 based) or `bayling3` (Llama-3 based)."""
+    """Prompt format from bayling_local.prompts.formats: `bayling` (Llama-2 based) or `bayling3` (Llama-3 based)."""
     parameters: float
     """Number of weights, to estimate file and memory sizes."""
     overhead_gb: float

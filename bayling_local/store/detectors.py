@@ -1,5 +1,5 @@
 """`pull glotlid`: the optional GlotLID language identifier, downloaded once from Hugging Face, verified,
-read by fastText before it is installed, and put where detection finds it (`detect.glotlid_folder()`).
+read by fastText before it is installed, and put where detection finds it (`language.detectors.glotlid_folder()`).
 
 Installed as one folder: `model.bin` (hard-linked from the Hugging Face cache when it can be, which is
 then emptied unless `keep_source`) and `manifest.json`, written last, so detection never uses a file that
@@ -20,9 +20,9 @@ from typing import Any
 
 from ..atomic import atomic_write
 from ..config import save_beside
-from ..detect_models import GLOTLID_FILE, glotlid_folder
 from ..errors import StoreError
-from ..languages import BY_CODE
+from ..language.detectors import GLOTLID_FILE, glotlid_folder
+from ..language.names import BY_CODE
 from . import cache, download
 from .register import place_file
 
@@ -165,7 +165,7 @@ def _install_bytes(size: int, cache_dir: Path, folder: Path) -> int:
 
 def _checked_manifest(source: Path, origin: dict[str, object], sha256: str | None) -> dict[str, object]:
     """What the installed folder will record, once fastText has read the file and its labels look right."""
-    from ..langid.glotlid import GlotlidError, GlotlidModel
+    from ..language.glotlid import GlotlidError, GlotlidModel
 
     try:
         model = GlotlidModel(source, frozenset(BY_CODE))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import BaylingError, InputError, UsageError
 from ..llama.gguf import read_info
-from ..templates import FORMAT_NAMES
+from ..prompts.formats import FORMAT_NAMES
 from . import register
 from .download import sha256_of
 from .names import check_name

@@ -11,7 +11,7 @@ __all__ = ["GGUFInfo", "detected_format", "format_info", "human_bytes", "human_c
 
 def detected_format(info: GGUFInfo, recorded: str | None = None) -> str:
     """The prompt format's name bayling-local uses for this file (what `translate` and `chat` would pick)."""
-    from ..templates import ModelFacts, choose_format
+    from ..prompts.formats import ModelFacts, choose_format
 
     facts = ModelFacts(
         file_name=info.path.name,

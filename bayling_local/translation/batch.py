@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..languages import Language
-from ..llama.requests import Handle
+from ..engine.requests import Handle
+from ..language.names import Language
 from .checks import severity
+from .memory import MemoryEntry, TranslationMemory, segment_key
 from .pieces import chunk_request
 from .retry import PieceSettler
 from .terms import remembered_terms
@@ -61,7 +62,7 @@ class _Planner:
         memory = translator.memory if translator.generation.temperature == 0 else None
         key = None
         if memory is not None:
-            key = memory.key(translator, line, source, index)
+            key = _memory_key(translator, memory, line, source, index)
             plain = not translator.term_matches(line, source) and not translator.generation.context
             found = memory.find(key, line, source, translator.target, plain)
             if found is not None:
@@ -75,6 +76,26 @@ class _Planner:
     def _submit_chunk(self, chunk: str, source: Language | None, index: int) -> Handle:
         request = chunk_request(self.translator, chunk, source, seed_offset=index, cancel=self.cancel)
         return self.translator.engine.submit(request)
+
+
+def _memory_key(
+    translator: Translator, memory: TranslationMemory, text: str, source: Language | None, index: int
+) -> str:
+    generation = translator.generation
+    return segment_key(
+        model=memory.model_identity(translator.engine),
+        prompt_format=translator.engine.format.name,
+        source=source.code if source else None,
+        target=translator.target.code,
+        terms=[
+            (m.source.casefold(), m.target, m.entry.keep, m.entry.case_sensitive)
+            for m in translator.term_matches(text, source)
+        ],
+        context=translator.earlier[-generation.context :] if generation.context else [],
+        note=translator.notes.get(index),
+        generation=generation,
+        text=text,
+    )
 
 
 def translate_segments(
@@ -140,13 +161,20 @@ def translate_segments(
     return results
 
 
+def translate_text(
+    translator: Translator, text: str, on_text: Callable[[str], None] | None = None
+) -> SegmentResult:
+    """Translate one segment (one line), streaming its checked text to `on_text`. A blank segment stays blank
+    and costs nothing."""
+    stream = None if on_text is None else (lambda _index, piece: on_text(piece))
+    return translate_segments(translator, [text], on_piece=stream, progress=False)[0]
+
+
 def _keep_in_memory(translator: Translator, segment: _Pending) -> None:
     """A finished segment goes into the translation memory, with the check it still fails, if any."""
     result = segment.result
     if translator.memory is None or segment.memory_key is None or result.cancelled:
         return  # one that failed a check is kept too: greedy decoding would give it (and fail it) again
-    from .memory import MemoryEntry
-
     model = translator.memory.model_identity(translator.engine)
     entry = MemoryEntry(
         model, result.source_language, result.target_language, result.source, result.translation

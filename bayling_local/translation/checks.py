@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..detect import count_scripts
-from ..languages import Language
+from ..language.detect import count_scripts
+from ..language.names import Language
 from .glossary import present
 from .markers import check_markers as _markers_problem
 from .markers import strip_markers
@@ -250,7 +250,7 @@ def _unspaced(text: str) -> bool:
 
 @cache
 def _bands() -> dict[str, dict[str, list[float]]]:
-    data = resources.files("bayling_local").joinpath("data/length_bands.json").read_text(encoding="utf-8")
+    data = resources.files(__package__).joinpath("data", "length_bands.json").read_text(encoding="utf-8")
     parsed = json.loads(data)
     return {"languages": parsed["languages"], "scripts": parsed["scripts"]}
 

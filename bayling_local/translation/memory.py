@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..languages import Language
-    from .translator import Translator
+    from ..config import GenerationConfig
+    from ..language.names import Language
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS segments (
@@ -92,36 +92,6 @@ class TranslationMemory:
             self.db.close()
 
     # -- the translation core's side ---------------------------------------------------------------------------
-
-    def key(
-        self, translator: Translator, text: str, source: Language | None, index: int | None = None
-    ) -> str:
-        """Everything that decides `text`'s translation, hashed."""
-        generation = translator.generation
-        terms = sorted(
-            (m.source.casefold(), m.target, m.entry.keep, m.entry.case_sensitive)
-            for m in translator.term_matches(text, source)
-        )
-        parts = {
-            "model": self.model_identity(translator.engine),
-            "format": translator.engine.format.name,
-            "source": source.code if source else None,
-            "target": translator.target.code,
-            "terms": terms,
-            "context": translator.earlier[-generation.context :] if generation.context else [],
-            "note": translator.notes.get(index) if index is not None else None,
-            # what changes greedy output, and what a sampled retry inside a greedy run uses
-            "settings": [
-                generation.max_tokens,
-                generation.max_retries,
-                generation.repeat_penalty,
-                generation.seed,
-                generation.top_p,
-                generation.top_k,
-            ],
-            "text": text,
-        }
-        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def find(
         self, key: str, text: str, source: Language | None, target: Language, plain: bool
@@ -272,6 +242,44 @@ class TranslationMemory:
                 ],
             )
         return len(entries)
+
+
+def segment_key(
+    *,
+    model: str,
+    prompt_format: str,
+    source: str | None,
+    target: str,
+    terms: Sequence[tuple[str, str, bool, bool]],
+    context: Sequence[tuple[str, str]],
+    note: str | None,
+    generation: GenerationConfig,
+    text: str,
+) -> str:
+    """Everything that decides a segment's translation, hashed: the model's identity
+    (`TranslationMemory.model_identity`), its prompt format, the languages, the glossary terms matched
+    (source casefolded, target, keep, case-sensitive), the earlier segments shown with it, its note, the
+    settings that change greedy output, and the text."""
+    parts = {
+        "model": model,
+        "format": prompt_format,
+        "source": source,
+        "target": target,
+        "terms": sorted(terms),
+        "context": list(context),
+        "note": note,
+        # what changes greedy output, and what a sampled retry inside a greedy run uses
+        "settings": [
+            generation.max_tokens,
+            generation.max_retries,
+            generation.repeat_penalty,
+            generation.seed,
+            generation.top_p,
+            generation.top_k,
+        ],
+        "text": text,
+    }
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def open_memory(use: bool, temperature: float, notify: Callable[[str], None]) -> TranslationMemory | None:

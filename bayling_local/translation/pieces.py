@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from ..languages import Language
-from ..llama.requests import Request, common_length
+from ..engine.requests import Request, common_length
+from ..language.names import Language
 from .translator import Translator
 
 # Probe texts: the prompt tokens two different segments have in common are the shared prefix.

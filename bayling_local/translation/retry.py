@@ -14,13 +14,13 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 
-from ..languages import Language
-from ..llama.requests import GenerationResult, Handle, Request
-from ..segment import split_sentences
+from ..engine.requests import GenerationResult, Handle, Request
+from ..language.names import Language
 from .checks import Candidate, clean, first_problem, severity
 from .glossary import Match
 from .markers import markers_intact, strip_markers, unmarked_runs
 from .pieces import chunk_request
+from .sentences import split_sentences
 from .terms import TermCheck, put_terms_back, term_records, with_term_markers
 from .translator import Translator, one_line, spacing_after
 

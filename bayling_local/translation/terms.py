@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..languages import Language
+from ..language.names import Language
 from .glossary import Match, present
 from .markers import MARKER
+
+if TYPE_CHECKING:
+    from .translator import SegmentResult, Translator
 
 # Marker numbers for terms: far above a document's own, so the two never meet in one piece.
 TERM_MARKER_BASE = 900
@@ -106,7 +109,7 @@ def glossary_summary(placed: Sequence[tuple[str, Sequence[dict[str, object]]]]) 
 
 
 def remembered_terms(
-    translator: Any, text: str, source: Language | None, translation: str
+    translator: Translator, text: str, source: Language | None, translation: str
 ) -> list[dict[str, object]]:
     """The term records of a segment taken from the translation memory (`step`: `memory`)."""
     check = TermCheck(tuple(translator.term_matches(text, source)), translator.target)
@@ -115,4 +118,19 @@ def remembered_terms(
         if present(m.target, translation, check.target, m.entry.keep)
         else {"source": m.source, "target": m.target, "found": False, "step": None}
         for m in check.matches
+    ]
+
+
+def term_counts(results: Sequence[SegmentResult]) -> list[dict[str, object]]:
+    """Every glossary or keep term met in the text, once each: how often it was met and how often the
+    translation used it."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for result in results:
+        for record in result.terms:
+            counts = seen.setdefault((str(record.get("source", "")), str(record.get("target", ""))), [0, 0])
+            counts[0] += 1
+            counts[1] += bool(record.get("found"))
+    return [
+        {"source": source, "target": target, "seen": met, "used": used}
+        for (source, target), (met, used) in seen.items()
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..languages import Language, bcp47, resolve_language
+from ..language.names import Language, bcp47, resolve_language
 from .memory import IMPORTED, MemoryEntry
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -7,21 +7,21 @@ context allows is split at sentence boundaries and its pieces translated togethe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..config import GenerationConfig
-from ..detect import MIN_CONFIDENCE, detect_language
-from ..fewshot import EXAMPLES, translation_prompt
-from ..languages import Language, language_label
-from ..llama.protocol import EngineLike
-from ..llama.requests import TextCallback
-from ..segment import fit_chunks, split_sentences
-from ..templates import Message, translation_message
+from ..engine.protocol import EngineLike
+from ..engine.requests import TextCallback
+from ..language.detect import MIN_CONFIDENCE, detect_language, document_language
+from ..language.names import Language, language_label
+from ..prompts.fewshot import EXAMPLES, translation_prompt
+from ..prompts.formats import Message, translation_message
 from .checks import DEFAULT_CHECKS, Check, normalized
 from .glossary import Glossary, Match
 from .markers import has_markers, strip_markers
 from .memory import TranslationMemory
+from .sentences import fit_chunks, split_sentences
 
 # A translation rarely needs more than about 3x the source's tokens; past 4x the model is looping.
 RUNAWAY_FACTOR = 4
@@ -101,7 +101,7 @@ class Translator:
     checks: tuple[Check, ...] = DEFAULT_CHECKS
     """What every attempt is verified with (`translation.checks`); a failed one is retried."""
     fallback: Language | None = None
-    """The language of the whole text (`detect.document_language`), for a segment too short to judge on its
+    """The language of the whole text (`language.detect.document_language`), for a segment too short to judge on its
     own ("Hello world.", "Guten Morgen")."""
     earlier: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
     """The last `generation.context` segments of this text and their translations (filled by the
@@ -213,13 +213,6 @@ class Translator:
         )
         return result, source
 
-    def translate(self, text: str, on_text: TextCallback | None = None) -> SegmentResult:
-        """Translate one segment (one line), streaming its text. A blank segment stays blank and costs nothing."""
-        from .batch import translate_segments
-
-        stream = None if on_text is None else (lambda _index, piece: on_text(piece))
-        return translate_segments(self, [text], on_piece=stream, progress=False)[0]
-
     def chunks(self, text: str, source: Language | None) -> list[str]:
         """The pieces `text` is translated in: its sentences with a completion prompt, else as few pieces as
         fit the context (prompt plus answer); `"".join(pieces) == text`."""
@@ -255,6 +248,38 @@ class Translator:
         if self.engine.format.is_chat:
             return frozenset()
         return frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
+
+
+def make_translator(
+    engine: EngineLike,
+    target: Language,
+    source: Language | None,
+    generation: GenerationConfig,
+    *,
+    lines: Sequence[str] = (),
+    glossary: Glossary | None = None,
+    notes: Mapping[int, str] | None = None,
+    memory: TranslationMemory | None = None,
+    checks: tuple[Check, ...] = DEFAULT_CHECKS,
+) -> Translator:
+    """The one way every front-end and run sets up a translation of `lines` (the whole text, in order):
+    with no source language given, the language of the whole text is worked out once (markers left out), so
+    a line too short to judge on its own ("Danke!") takes it; `notes` by line index, the glossary, the
+    memory (greedy runs only read and write it) and the checks each attempt must pass."""
+    fallback = None
+    if source is None and lines:
+        fallback = document_language([strip_markers(line) for line in lines])
+    return Translator(
+        engine,
+        target,
+        source,
+        generation,
+        checks=checks,
+        fallback=fallback,
+        glossary=glossary,
+        notes=dict(notes or {}),
+        memory=memory,
+    )
 
 
 def spacing_after(piece: str, last: bool) -> str:

@@ -23,7 +23,7 @@ from ..chats.session import EngineLoader
 from ..chats.store import Chat
 from ..config import RuntimeConfig
 from ..errors import BaylingError
-from ..languages import BY_CODE, Language, resolve_language
+from ..language.names import BY_CODE, Language, resolve_language
 from . import events
 from .commands import ChatCommands
 from .models import Models

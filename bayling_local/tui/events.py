@@ -9,7 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ..chats.context import FittedPrompt
-    from ..llama.requests import GenerationResult
+    from ..engine.requests import GenerationResult
     from ..translation.translator import SegmentResult
 
 

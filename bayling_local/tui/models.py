@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ..chats import ChatSettings, EngineHolder
 from ..config import GenerationConfig, RuntimeConfig
-from ..llama.protocol import EngineLike
+from ..engine.protocol import EngineLike
 from . import events
 from .options import AppOptions
 from .workers import Post, failure

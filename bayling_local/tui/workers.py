@@ -15,12 +15,12 @@ from textual.message import Message
 
 from ..chats import ChatSession
 from ..config import GenerationConfig
+from ..engine.protocol import EngineLike
 from ..errors import BaylingError
-from ..languages import Language
-from ..llama.protocol import EngineLike
+from ..language.names import Language
 from ..translation.batch import translate_segments
 from ..translation.glossary import Glossary
-from ..translation.translator import OneLineStream, Translator
+from ..translation.translator import OneLineStream, make_translator
 from . import events
 
 THROTTLE_SECONDS = 0.05
@@ -107,10 +107,10 @@ def translate(
 
     Streams TranslationChunk messages, then posts TranslationDone (also when stopped) or TaskFailed.
     """
-    translator = Translator(engine, target, source, generation, glossary=glossary)
+    lines = text.split("\n")
+    translator = make_translator(engine, target, source, generation, lines=lines, glossary=glossary)
     sink = Throttle(post, events.TranslationChunk)
     started = time.perf_counter()
-    lines = text.split("\n")
     try:
         results = translate_segments(
             translator, lines, on_piece=LineStream(sink), cancel=cancel, progress=False, drafts=True

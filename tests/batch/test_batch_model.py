@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.languages import resolve_language
+from bayling_local.language.names import resolve_language
 from bayling_local.llama.engine import Engine
+from bayling_local.runs.setup import TranslationSettings
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.translator import Translator
 
@@ -50,7 +51,7 @@ def test_batched_greedy_matches_one_at_a_time_and_keeps_order(translator: Transl
 
 
 def test_prefix_is_decoded_once_and_copied(engine: Engine, translator: Translator) -> None:
-    from bayling_local.llama.requests import common_length
+    from bayling_local.engine.requests import common_length
     from bayling_local.translation.pieces import shared_prefix
 
     source = resolve_language("eng_Latn")
@@ -125,7 +126,7 @@ def test_a_cancelled_request_frees_its_slot_and_the_others_finish(engine: Engine
 
 
 def test_a_chats_second_turn_evaluates_only_the_new_tokens(engine: Engine) -> None:
-    from bayling_local.templates import Message
+    from bayling_local.prompts.formats import Message
 
     history = [Message("user", "Name a color.")]
     first = engine.chat(history, GenerationConfig(max_tokens=8))
@@ -161,17 +162,19 @@ def test_sampling_is_repeatable_with_a_seed(engine: Engine) -> None:
 
 
 def test_translate_command_batches_a_file_keeping_lines_and_blanks(builtin_model_path: Path) -> None:
-    from bayling_local.translation.job import TranslateJob, run_translate
+    from bayling_local.runs.translate import TranslateJob, run_translate
 
     lines = ["Good morning.", "", "The cat is black.", "I like tea.", "   ", "It is raining."]
     job = TranslateJob(
         lines=lines,
-        target=resolve_language("fra_Latn"),
-        source=resolve_language("eng_Latn"),
-        runtime=RuntimeConfig(model=str(builtin_model_path), ctx=1024),
-        generation=GenerationConfig(max_tokens=16),
+        settings=TranslationSettings(
+            resolve_language("fra_Latn"),
+            resolve_language("eng_Latn"),
+            runtime=RuntimeConfig(model=str(builtin_model_path), ctx=1024),
+            generation=GenerationConfig(max_tokens=16),
+            parallel=2,
+        ),
         as_json=True,
-        parallel=2,
     )
     printed: list[str] = []
     run_translate(job, printed.append)

@@ -8,16 +8,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bayling_local.config import GenerationConfig
-from bayling_local.languages import resolve_language
+from bayling_local.engine.base import BaseEngine
+from bayling_local.engine.requests import GenerationResult, Handle, Request, Sampling, common_length
+from bayling_local.language.names import resolve_language
 from bayling_local.llama.context import MIN_SEQUENCE_CELLS, sequence_cells
-from bayling_local.llama.requests import GenerationResult, Handle, Request, Sampling, common_length
 from bayling_local.llama.runtime import default_slots
-from bayling_local.templates import FEWSHOT, PromptFormat
+from bayling_local.prompts.formats import FEWSHOT, PromptFormat
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.translator import SegmentResult, Translator
 
 
-class HeldEngine:
+class HeldEngine(BaseEngine):
     """An engine whose requests finish only when the test says so (to order completions by hand)."""
 
     name = "held"
@@ -36,29 +37,11 @@ class HeldEngine:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def request(
-        self,
-        tokens: list[int],
-        generation: GenerationConfig,
-        *,
-        max_tokens: int | None = None,
-        stop_strings: Sequence[str] = (),
-        shared: int = 0,
-        seed_offset: int = 0,
-        cancel: threading.Event | None = None,
-    ) -> Request:
-        return Request.for_generation(tokens, generation, max_tokens=max_tokens or 16, cancel=cancel)
-
     def submit(self, request: Request) -> Handle:
         handle = Handle(request)
         self.handles.append(handle)
         self.submitted.set()
         return handle
-
-    def generate(self, *args: object, **kwargs: object) -> GenerationResult:
-        raise AssertionError("translation goes through submit()")
-
-    chat = generate
 
     def close(self) -> None:
         pass

@@ -48,7 +48,7 @@ def test_bench_json_reports_every_figure(builtin_model_path: Path, tmp_path: Pat
 
 
 def test_bench_table_names_each_figure() -> None:
-    from bayling_local.benchmark import BenchResult, render_table
+    from bayling_local.runs.bench import BenchResult, render_table
 
     table = render_table(BenchResult("m", 2, 0, 200, 800.0, 128, 95.0, 0.08, 16, 3.5, 8.0, 8, 2.29, 410.0))
     for label in (

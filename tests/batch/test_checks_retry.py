@@ -11,14 +11,15 @@ import pytest
 from sample_texts import FRENCH, SOURCE
 from tui.fakes import FakeEngine  # tests/ is on sys.path (rootdir conftest): the fake every tier shares
 
-from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.languages import resolve_language
-from bayling_local.llama.protocol import EngineLike
-from bayling_local.llama.requests import GenerationResult, Handle, Request
+from bayling_local.config import GenerationConfig
+from bayling_local.engine.protocol import EngineLike
+from bayling_local.engine.requests import GenerationResult, Handle, Request
+from bayling_local.language.names import resolve_language
 from bayling_local.llama.scheduler import enqueue
-from bayling_local.templates import BAYLING, FEWSHOT, PromptFormat
+from bayling_local.prompts.formats import BAYLING, FEWSHOT, PromptFormat
+from bayling_local.runs.setup import TranslationSettings
+from bayling_local.runs.translate import TranslateJob, check_notices, run_translate
 from bayling_local.translation.batch import translate_segments
-from bayling_local.translation.job import TranslateJob, check_notices, run_translate
 from bayling_local.translation.translator import SegmentResult, Translator
 
 Answer = Callable[[str, Request], str]
@@ -31,17 +32,11 @@ class ScriptedEngine(FakeEngine):
         super().__init__(delay=0)
         self.script = answer
         self.format = format
-        self.texts: dict[tuple[int, ...], str] = {}
         self.asked: list[str] = []
         self.requests: list[Request] = []
 
-    def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
-        tokens = super().tokenize(text) or [0]
-        self.texts[tuple(tokens)] = text
-        return tokens
-
-    def submit(self, request: Request, text: str | None = None) -> Handle:
-        prompt = self.texts[tuple(request.tokens)]
+    def submit(self, request: Request) -> Handle:
+        prompt = self.prompt_of(request)
         self.asked.append(prompt)
         self.requests.append(request)
         said = self.script(prompt, request)
@@ -158,15 +153,12 @@ def test_translate_json_marks_the_failing_segment_and_stderr_names_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     engine = ScriptedEngine(lambda prompt, _: last_line(prompt))
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     notices: list[str] = []
     out: list[str] = []
     job = TranslateJob(
         lines=[SOURCE],
-        target=resolve_language("fra_Latn"),
-        source=resolve_language("eng_Latn"),
-        runtime=RuntimeConfig(),
-        generation=GenerationConfig(),
+        settings=TranslationSettings(resolve_language("fra_Latn"), resolve_language("eng_Latn")),
         as_json=True,
         notify=notices.append,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bayling_local.errors import InputError, UsageError
-from bayling_local.evaluate import (
+from bayling_local.runs.evaluate import (
     bleu_tokenizer,
     evaluate_model,
     flores_folder,

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from convert_builders import train_answer_lora
 
 from bayling_local.cli import cli
-from bayling_local.languages import language_label, resolve_language
-from bayling_local.templates import BAYLING3_SYSTEM, Message, render_bayling3, translation_message
+from bayling_local.language.names import language_label, resolve_language
+from bayling_local.prompts.formats import BAYLING3_SYSTEM, Message, render_bayling3, translation_message
 
 ANSWER = "Bonjour le monde."
 

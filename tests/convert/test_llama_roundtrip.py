@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bayling_local.templates import (
+from bayling_local.prompts.formats import (
     BAYLING3_SYSTEM,
     BAYLING_SYSTEM,
     Message,

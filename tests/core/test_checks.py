@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 from sample_texts import FRENCH, SOURCE
 
-from bayling_local.fewshot import EXAMPLES
-from bayling_local.languages import ALL_LANGUAGES, Language, resolve_language
+from bayling_local.language.names import ALL_LANGUAGES, Language, resolve_language
+from bayling_local.prompts.fewshot import EXAMPLES
 from bayling_local.translation.checks import (
     Candidate,
     clean,
@@ -101,7 +101,9 @@ def test_length_bands_follow_the_target_language() -> None:
 
 
 def test_every_language_has_a_length_band_and_the_file_says_how_it_was_made() -> None:
-    data = json.loads(resources.files("bayling_local").joinpath("data/length_bands.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("bayling_local.translation").joinpath("data", "length_bands.json").read_text("utf-8")
+    )
     assert "make_length_bands.py" in data["made_by"] and data["about"]
     missing = [lang.code for lang in ALL_LANGUAGES if lang.code not in data["languages"]]
     assert missing == []

@@ -105,7 +105,7 @@ def test_good_values_pass_and_whole_numbers_count_as_numbers(bayling_home: Path)
 
 
 def test_doctor_says_whether_the_config_file_is_valid(bayling_home: Path) -> None:
-    from bayling_local.doctor import config_status
+    from bayling_local.runs.doctor import config_status
 
     assert config_status() == "none (defaults)"
     paths.config_file().write_text("[runtime]\nctx = 2048\n", encoding="utf-8")

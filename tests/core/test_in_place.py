@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bayling_local.cli import cli
-from bayling_local.translation.job import free_backup_name, plan_output
+from bayling_local.runs.translate import free_backup_name, plan_output
 
 SOURCE = "Good morning.\nI like tea.\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bayling_local.segment import fit_chunks, split_sentences
+from bayling_local.translation.sentences import fit_chunks, split_sentences
 
 
 def words(text: str) -> int:

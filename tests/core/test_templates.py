@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bayling_local.errors import UsageError
-from bayling_local.templates import (
+from bayling_local.prompts.formats import (
     BAYLING,
     BAYLING3,
     BAYLING3_JINJA,

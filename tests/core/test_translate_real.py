@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from bayling_local.cli import cli
 from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.llama.engine import Engine
-from bayling_local.templates import Message
+from bayling_local.prompts.formats import Message
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def test_chat_turns_reuse_the_cache(engine: Engine) -> None:
 
 
 def test_greedy_translation_is_deterministic(engine: Engine) -> None:
-    from bayling_local.languages import resolve_language
+    from bayling_local.language.names import resolve_language
     from bayling_local.translation.translator import Translator
 
     translator = Translator(engine, resolve_language("fr"), resolve_language("en"))

@@ -13,5 +13,5 @@ SAMPLES = Path(__file__).parent / "samples"
 def flip_engine(monkeypatch: pytest.MonkeyPatch) -> FlipEngine:
     """The stand-in translator, loaded wherever the document job opens a model."""
     engine = FlipEngine()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     return engine

@@ -1,15 +1,14 @@
 """A deterministic stand-in translator for the document tests: every word between markers comes back
 reversed and upper-cased ("Hello" -> "OLLEH"), markers untouched, so a test can write the expected document
-by hand. It reads the segment back from the few-shot prompt (its tokenizer keeps every word it saw)."""
+by hand. It reads the segment back from the few-shot prompt it was given."""
 
 from __future__ import annotations
 
 import re
-import zlib
 
 from tui.fakes import FakeEngine
 
-from bayling_local.llama.requests import Handle, Request
+from bayling_local.engine.requests import Request
 from bayling_local.translation.markers import strip_markers, unmarked_runs
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -28,22 +27,10 @@ class FlipEngine(FakeEngine):
         super().__init__(delay=0.0)
         self.drop_markers = drop_markers
         """Answer without the markers (a model that loses inline markup), to test the fallback."""
-        self.words: dict[int, str] = {}
         self.sources: list[str] = []
 
-    def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
-        ids = []
-        for word in text.split(" "):
-            key = zlib.crc32(word.encode())
-            self.words[key] = word
-            ids.append(key)
-        return ids
-
-    def submit(self, request: Request, text: str | None = None) -> Handle:
-        prompt = " ".join(self.words[token] for token in request.tokens)
+    def reply(self, prompt: str, request: Request) -> str:
         source = prompt.split("\n")[-2].split(": ", 1)[1]
         self.sources.append(source)
         answer = flip(source)
-        if self.drop_markers:
-            answer = strip_markers(answer)
-        return super().submit(request, answer)
+        return strip_markers(answer) if self.drop_markers else answer

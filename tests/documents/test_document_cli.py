@@ -147,7 +147,7 @@ def test_a_document_with_nothing_to_translate_loads_no_model(
     def refuse(*_a: object, **_k: object) -> None:
         raise AssertionError("the model was loaded")
 
-    monkeypatch.setattr("bayling_local.loading.open_engine", refuse)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", refuse)
     source = tmp_path / "code.md"
     source.write_text("```python\nprint('hi')\n```\n\n    indented\n")
     result = _run("-i", str(source), "-o", str(tmp_path / "out.md"))

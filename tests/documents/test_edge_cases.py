@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bayling_local.documents.formats import read_document
-from bayling_local.languages import resolve_language
+from bayling_local.language.names import resolve_language
 from bayling_local.translation.markers import markers_intact
 from documents.flip import flip
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.documents.job import DocumentJob, run_document_job
-from bayling_local.languages import resolve_language
+from bayling_local.config import GenerationConfig
+from bayling_local.engine.requests import Request
+from bayling_local.language.names import resolve_language
+from bayling_local.runs.documents import DocumentJob, run_document_job
+from bayling_local.runs.setup import TranslationSettings
 from documents.conftest import SAMPLES
 from documents.flip import FlipEngine
 
@@ -20,15 +22,18 @@ from documents.flip import FlipEngine
 def _translate(source: Path, tmp_path: Path, **extra: object) -> tuple[bytes, list[str]]:
     output = tmp_path / ("out" + source.suffix)
     notices: list[str] = []
-    settings: dict[str, object] = {"generation": GenerationConfig(max_retries=0), **extra}
+    generation = extra.pop("generation", GenerationConfig(max_retries=0))
+    settings = TranslationSettings(
+        resolve_language("fra_Latn"),
+        resolve_language("eng_Latn"),
+        generation=generation,  # type: ignore[arg-type]
+    )
     job = DocumentJob(
         input=source,
-        target=resolve_language("fra_Latn"),
-        source=resolve_language("eng_Latn"),
-        runtime=RuntimeConfig(),
+        settings=settings,
         output=output,
         notify=notices.append,
-        **settings,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
     )
     run_document_job(job, lambda _text: None, lambda _data: None)
     return output.read_bytes(), notices
@@ -92,7 +97,7 @@ def test_html_structure_survives_a_model_that_drops_markers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = FlipEngine(drop_markers=True)
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     source = SAMPLES / "page.html"
     out, notices = _translate(source, tmp_path)
     assert _html_tree(out) == _html_tree(source.read_bytes())
@@ -200,9 +205,10 @@ def test_report_and_json_records_name_file_format_and_place(tmp_path: Path, flip
 def test_same_source_and_target_copies_the_text(tmp_path: Path, flip_engine: FlipEngine) -> None:
     source = tmp_path / "same.md"
     shutil.copy(SAMPLES / "guide.md", source)
+    english = resolve_language("en")
     job = DocumentJob(
-        input=source, target=resolve_language("en"), source=resolve_language("en"), runtime=RuntimeConfig(),
-        generation=GenerationConfig(), output=tmp_path / "same.out.md", notify=lambda _l: None,
+        input=source, settings=TranslationSettings(english, english), output=tmp_path / "same.out.md",
+        notify=lambda _l: None,
     )  # fmt: skip
     run_document_job(job, lambda _t: None, lambda _d: None)
     assert (tmp_path / "same.out.md").read_bytes() == source.read_bytes()
@@ -213,16 +219,16 @@ class _PromptSpy(FlipEngine):
         super().__init__()
         self.prompts: list[str] = []  # type: ignore[assignment]
 
-    def submit(self, request, text=None):  # type: ignore[no-untyped-def]
-        self.prompts.append(" ".join(self.words[token] for token in request.tokens))
-        return super().submit(request, text)
+    def reply(self, prompt: str, request: Request) -> str:
+        self.prompts.append(prompt)
+        return super().reply(prompt, request)
 
 
 def test_context_shows_the_documents_earlier_segments_and_their_translations(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = _PromptSpy()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     source = tmp_path / "story.md"
     source.write_text("# The pump\n\nIt starts slowly.\n\nThen it runs fast.\n")
     out, _ = _translate(source, tmp_path, generation=GenerationConfig(max_retries=0, context=1))

@@ -45,8 +45,8 @@ def test_best_split_keeps_short_lines_and_balances_long_ones() -> None:
 def test_chat_prompts_ask_to_keep_the_markers_only_when_there_are_some() -> None:
     from tui.fakes import FakeEngine
 
-    from bayling_local.languages import resolve_language
-    from bayling_local.templates import BAYLING, MARKERS_NOTE
+    from bayling_local.language.names import resolve_language
+    from bayling_local.prompts.formats import BAYLING, MARKERS_NOTE
     from bayling_local.translation.translator import Translator
 
     engine = FakeEngine()

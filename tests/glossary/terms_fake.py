@@ -9,7 +9,7 @@ import re
 
 from documents.flip import FlipEngine, flip
 
-from bayling_local.llama.requests import Handle, Request
+from bayling_local.engine.requests import Request
 from bayling_local.translation.markers import strip_markers
 
 
@@ -21,8 +21,7 @@ class TermEngine(FlipEngine):
         self.keeps_markers = keeps_markers
         self.prompts: list[str] = []  # type: ignore[assignment]
 
-    def submit(self, request: Request, text: str | None = None) -> Handle:
-        prompt = " ".join(self.words[token] for token in request.tokens)
+    def reply(self, prompt: str, request: Request) -> str:
         self.prompts.append(prompt)
         lines = prompt.split("\n")
         source = lines[-2].split(": ", 1)[1]
@@ -32,9 +31,7 @@ class TermEngine(FlipEngine):
         strict = "never copy it" in lines[0]
         honour = self.honours == "always" or self.honours == "retry" and strict
         answer = _translate(source, pairs if honour else [])
-        if not self.keeps_markers:
-            answer = strip_markers(answer)
-        return FakeHandleMaker.submit(self, request, answer)
+        return answer if self.keeps_markers else strip_markers(answer)
 
 
 def _translate(source: str, pairs: list[tuple[str, str]]) -> str:
@@ -48,13 +45,3 @@ def _translate(source: str, pairs: list[tuple[str, str]]) -> str:
     for number, after in enumerate(kept):
         out = out.replace(f"\x00{number}\x00", after)
     return out
-
-
-class FakeHandleMaker:
-    """The plain fake's submit (canned text), skipping FlipEngine's own prompt reading."""
-
-    @staticmethod
-    def submit(engine: FlipEngine, request: Request, text: str) -> Handle:
-        from tui.fakes import FakeEngine
-
-        return FakeEngine.submit(engine, request, text)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bayling_local.errors import InputError, UsageError
-from bayling_local.languages import resolve_language
-from bayling_local.translation.glossary import Entry, Glossary, load_glossary, present
+from bayling_local.language.names import resolve_language
+from bayling_local.translation.glossary import Entry, Glossary, present
+from bayling_local.translation.glossary_files import load_glossary
 
 EN, FR, DE, ZH = (resolve_language(code) for code in ("en", "fr", "de", "zh"))
 PUMP = Entry({"eng_Latn": "pump", "fra_Latn": "pompe", "deu_Latn": "Pumpe", "zho_Hans": "泵"})

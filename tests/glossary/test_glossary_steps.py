@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from bayling_local.cli.main import cli
 from bayling_local.config import GenerationConfig
-from bayling_local.languages import resolve_language
+from bayling_local.language.names import resolve_language
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.glossary import Entry, Glossary
 from bayling_local.translation.translator import Translator
@@ -77,7 +77,7 @@ def test_the_cli_reads_the_glossary_and_prints_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = TermEngine("retry")
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     glossary = tmp_path / "terms.tsv"
     glossary.write_text("en\tfr\npump\tpomparelle\n")
     text = tmp_path / "in.txt"
@@ -108,7 +108,7 @@ def test_the_cli_reads_the_glossary_and_prints_the_summary(
 
 def test_documents_keep_their_glossary_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = TermEngine("always")
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     glossary = tmp_path / "terms.csv"
     glossary.write_text("en,fr\npump,pomparelle\n")
     source = tmp_path / "a.md"

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from tui.fakes import FakeEngine
 
 from bayling_local.cli.main import cli
-from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.languages import resolve_language
-from bayling_local.translation.job import TranslateJob, run_translate
+from bayling_local.config import GenerationConfig
+from bayling_local.language.names import resolve_language
+from bayling_local.runs.setup import TranslationSettings
+from bayling_local.runs.translate import TranslateJob, run_translate
 
 GERMAN = [
     "Hallo Anna",
@@ -48,15 +49,14 @@ def test_translate_gives_a_too_short_line_the_language_of_the_text_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     engine = FakeEngine(translation="Bonjour", delay=0)
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     notices: list[str] = []
     out: list[str] = []
     job = TranslateJob(
         lines=GERMAN,
-        target=resolve_language("fra_Latn"),
-        source=None,
-        runtime=RuntimeConfig(),
-        generation=GenerationConfig(max_retries=0),
+        settings=TranslationSettings(
+            resolve_language("fra_Latn"), None, generation=GenerationConfig(max_retries=0)
+        ),
         as_json=True,
         notify=notices.append,
     )

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-import bayling_local.detect as detect
-from bayling_local import detect_short
-from bayling_local.langid import lid176
-from bayling_local.langid.model import load
+import bayling_local.language.detect as detect
+from bayling_local.language import lid176, short_text
+from bayling_local.language.ngram_model import load
 
 # Everyday English the FLORES-trained n-gram model alone gets wrong (Romanian, Lombard, Silesian,
 # Limburgish, Shona), and a few it gets right.
@@ -40,7 +39,7 @@ def best_guesses(texts: list[str]) -> list[str]:
 
 def test_labels_stand_for_the_flores_languages_they_cover() -> None:
     codes = load().codes
-    columns = detect_short.label_columns(codes)
+    columns = short_text.label_columns(codes)
 
     def named(label: str) -> set[str]:
         return {codes[i] for i in columns[label]}
@@ -62,7 +61,7 @@ def test_a_few_everyday_words_are_named_right_more_often() -> None:
     detect._detect_sample.cache_clear()
     alone = pytest.MonkeyPatch.context()
     with alone as patch:
-        patch.setattr(detect_short, "WEIGHT", 0.0)
+        patch.setattr(short_text, "WEIGHT", 0.0)
         without = best_guesses(SHORT_ENGLISH)
     assert without.count("eng_Latn") <= len(SHORT_ENGLISH) - 5
 
@@ -71,7 +70,7 @@ def test_only_short_texts_are_asked_about_and_the_reason_says_so() -> None:
     short = detect.detect_language("Sign in")
     assert short.reason.startswith("Latin script, character n-grams and lid.176")
     sentence = "The committee will meet again next week to discuss the new budget proposal."
-    assert len(sentence) > detect_short.SHORT_LETTERS
+    assert len(sentence) > short_text.SHORT_LETTERS
     assert "lid.176" not in detect.detect_language(sentence).reason
     assert detect.detect_language("안녕").reason == "Hangul script"  # single-script rules come first
 
@@ -85,7 +84,7 @@ def test_only_short_texts_are_asked_about_and_the_reason_says_so() -> None:
 )
 def test_a_sentence_the_n_grams_are_unsure_of_is_asked_about_too(text: str, code: str) -> None:
     # Alone, the n-gram model said Asturian 0.57 and "not sure" (Catalan 0.45 against Occitan 0.37).
-    assert load().rank(text, 1)[0].probability < detect_short.UNSURE
+    assert load().rank(text, 1)[0].probability < short_text.UNSURE
     found = detect.detect_language(text)
     assert found.language is not None and found.language.code == code and found.confidence > 0.8
     assert "lid.176" in found.reason
@@ -94,7 +93,7 @@ def test_a_sentence_the_n_grams_are_unsure_of_is_asked_about_too(text: str, code
 def test_without_lid176_the_n_gram_model_decides_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lid176, "predict", lambda text, top: [])
     probabilities = load().probabilities("Sign in")
-    assert (detect_short.weighed("Sign in", probabilities, load().codes) == probabilities).all()
+    assert (short_text.weighed("Sign in", probabilities, load().codes) == probabilities).all()
 
 
 def test_a_confident_answer_stays_calibrated_on_a_second_opinion() -> None:
@@ -107,6 +106,6 @@ def test_a_confident_answer_stays_calibrated_on_a_second_opinion() -> None:
 def test_han_text_is_never_asked_even_when_unsure() -> None:
     # lid.176's Chinese is `zh` alone: asked, it pulled FLORES's Cantonese lines to Mandarin.
     unsure = load().probabilities("今天天氣很好。")
-    assert unsure.max() < detect_short.UNSURE
-    assert not detect_short.asked("Hani", 7, unsure)
-    assert detect_short.asked("Latn", 7, unsure) and not detect_short.asked("Latn", 400, unsure * 0 + 1)
+    assert unsure.max() < short_text.UNSURE
+    assert not short_text.asked("Hani", 7, unsure)
+    assert short_text.asked("Latn", 7, unsure) and not short_text.asked("Latn", 400, unsure * 0 + 1)

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from tiny_fasttext import GLOTLID_LIKE, write_fasttext
 
 from bayling_local.cli.main import cli
-from bayling_local.detect import detect_language
-from bayling_local.detect_models import glotlid_folder, glotlid_model_file
 from bayling_local.errors import UsageError
-from bayling_local.langid.glotlid import GlotlidError, GlotlidModel, flores_code
-from bayling_local.languages import BY_CODE
+from bayling_local.language.detect import detect_language
+from bayling_local.language.detectors import glotlid_folder, glotlid_model_file
+from bayling_local.language.glotlid import GlotlidError, GlotlidModel, flores_code
+from bayling_local.language.names import BY_CODE
 
 
 def install(words: dict[str, list[str]] = GLOTLID_LIKE) -> Path:
@@ -114,7 +114,7 @@ def test_a_damaged_install_says_how_to_mend_it_and_auto_goes_on_without_it() -> 
 
 
 def test_a_damaged_install_is_read_once_not_for_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bayling_local.langid.glotlid as glot
+    import bayling_local.language.glotlid as glot
 
     folder = install()
     (folder / "model.bin").write_bytes(b"truncated")
@@ -127,7 +127,7 @@ def test_a_damaged_install_is_read_once_not_for_every_text(monkeypatch: pytest.M
 
 
 def test_every_alias_stands_for_a_flores_language() -> None:
-    from bayling_local.langid.glotlid import _ALIASES
+    from bayling_local.language.glotlid import _ALIASES
 
     assert set(_ALIASES.values()) <= set(BY_CODE)
     assert flores_code("ekk_Latn", frozenset(BY_CODE)) == "est_Latn"  # Standard Estonian: FLORES's est

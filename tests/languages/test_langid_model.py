@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bayling_local.langid.features import BUCKETS, char_features, normalized, word_features
-from bayling_local.langid.model import load, softmax
+from bayling_local.language.ngram_features import BUCKETS, char_features, normalized, word_features
+from bayling_local.language.ngram_model import load, softmax
 
 
 def test_features_are_the_same_for_the_same_text_in_any_process_and_stay_in_range() -> None:
@@ -20,7 +20,7 @@ def test_features_are_the_same_for_the_same_text_in_any_process_and_stay_in_rang
 
 
 def test_the_shipped_model_covers_every_flores_language_and_gives_probabilities() -> None:
-    from bayling_local.languages import ALL_LANGUAGES
+    from bayling_local.language.names import ALL_LANGUAGES
 
     model = load()
     assert set(model.codes) == {language.code for language in ALL_LANGUAGES}

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bayling_local.detect import (
+from bayling_local.language.detect import (
     CLOSE_VARIETIES,
     MIN_CONFIDENCE,
     detect_language,
     detection_json,
     document_language,
 )
-from bayling_local.languages import ALL_LANGUAGES
+from bayling_local.language.names import ALL_LANGUAGES
 
 HELD_OUT = slice(410, 510, 4)  # 25 unseen lines a language keep the test fast
 # Where the router or the model already win (>= 0.92 before, so they must stay there).

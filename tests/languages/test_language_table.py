@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bayling_local.errors import UnknownLanguageError
-from bayling_local.languages import (
+from bayling_local.language.names import (
     ALIASES,
     ALL_LANGUAGES,
     BY_CODE,
@@ -18,7 +18,7 @@ from bayling_local.languages import (
     resolve_language,
     search_languages,
 )
-from bayling_local.languages_data import SCRIPT_NAMES
+from bayling_local.language.table import SCRIPT_NAMES
 
 
 def test_every_flores_code_is_in_the_table(flores_dir: Path) -> None:

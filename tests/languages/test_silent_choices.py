@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bayling_local.cli import cli
-from bayling_local.languages import ambiguity_notice
+from bayling_local.language.names import ambiguity_notice
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_to_equal_to_from_copies_the_text_through_without_a_model(tmp_path: Path
 
 def test_eval_refuses_a_direction_from_a_language_to_itself() -> None:
     from bayling_local.errors import UsageError
-    from bayling_local.evaluate import parse_pairs
+    from bayling_local.runs.evaluate import parse_pairs
 
     with pytest.raises(UsageError, match="into itself"):
         parse_pairs("eng_Latn-eng_Latn", ["eng_Latn", "fra_Latn"])

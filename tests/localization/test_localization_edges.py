@@ -19,7 +19,7 @@ from bayling_local.cli import cli
 from bayling_local.documents.formats import read_document
 from bayling_local.documents.model import Document
 from bayling_local.errors import DocumentError
-from bayling_local.languages import BY_CODE, Language
+from bayling_local.language.names import BY_CODE, Language
 from bayling_local.translation.markers import strip_markers
 
 POLISH, RUSSIAN, JAPANESE = BY_CODE["pol_Latn"], BY_CODE["rus_Cyrl"], BY_CODE["jpn_Jpan"]
@@ -114,7 +114,7 @@ def test_the_same_words_in_two_contexts_reach_the_model_with_their_own_context(
     from glossary.terms_fake import TermEngine
 
     engine = TermEngine("never")
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     (tmp_path / "app.pot").write_text(
         HEADER
         + '\nmsgctxt "verb"\nmsgid "Open"\nmsgstr ""\n\nmsgctxt "adjective, a shop"\nmsgid "Open"\nmsgstr ""\n'

@@ -108,7 +108,7 @@ def test_po_context_and_comments_reach_the_model(tmp_path: Path, monkeypatch: py
     from glossary.terms_fake import TermEngine
 
     engine = TermEngine("never")
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     result, _output = translate(tmp_path, "app.po")
     assert result.exit_code == 0, result.stderr
     prompt = next(p for p in engine.prompts if p.endswith("Open <m1/>\nPolish:"))
@@ -214,7 +214,7 @@ def test_a_model_that_drops_placeholders_is_mended_between_them(
     import polib
 
     engine = FlipEngine(drop_markers=True)
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     result, output = translate(tmp_path, "app.po")
     assert result.exit_code == 0, result.stderr
     po = polib.pofile(output.read_text(encoding="utf-8"))
@@ -226,7 +226,7 @@ def test_strings_whose_placeholders_cannot_be_kept_stay_untranslated_and_are_nam
     import polib
 
     from bayling_local.documents.formats import read_document
-    from bayling_local.languages import BY_CODE
+    from bayling_local.language.names import BY_CODE
 
     polish = BY_CODE["pol_Latn"]
     document = read_document((SAMPLES / "app.po").read_bytes(), Path("app.po"), "po")

@@ -7,7 +7,7 @@ import pytest
 
 from bayling_local.documents.placeholders import missing, placeholders, protect
 from bayling_local.documents.plurals import cldr_categories, gettext_plurals, put_count_back
-from bayling_local.languages import BY_CODE
+from bayling_local.language.names import BY_CODE
 
 
 @pytest.mark.parametrize(

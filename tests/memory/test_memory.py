@@ -14,7 +14,7 @@ from documents.flip import FlipEngine
 
 from bayling_local.cli.main import cli
 from bayling_local.config import GenerationConfig
-from bayling_local.languages import resolve_language
+from bayling_local.language.names import resolve_language
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.glossary import Entry, Glossary
 from bayling_local.translation.memory import IMPORTED, MemoryEntry, TranslationMemory
@@ -149,7 +149,7 @@ def test_translating_a_document_again_takes_the_unchanged_part_from_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = FlipEngine()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     source = tmp_path / "a.md"
     source.write_text("# Title here\n\nFirst paragraph.\n\nSecond paragraph.\n")
     run = ["translate", "-i", str(source), "-o", str(tmp_path / "out.md"), "--to", "fr", "--from", "en"]
@@ -172,7 +172,7 @@ def test_the_memory_command_shows_clears_exports_and_imports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = FlipEngine()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     CliRunner().invoke(cli, ["translate", "Open the valve.", "--to", "fr", "--from", "en"])
     stats = CliRunner().invoke(cli, ["memory", "stats"])
     assert "1 segments" in stats.stdout and "eng_Latn -> fra_Latn  name:fake-model" in stats.stdout
@@ -227,7 +227,7 @@ def test_tmx_skips_inline_codes_and_writes_control_characters_safely(tmp_path: P
 
 def test_plain_text_again_says_what_came_from_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = FlipEngine()
-    monkeypatch.setattr("bayling_local.loading.open_engine", lambda *a, **k: engine)
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
     text = tmp_path / "in.txt"
     text.write_text("Open the valve.\n\nStart the pump.\n")
     run = ["translate", "-i", str(text), "--to", "fr", "--from", "en"]

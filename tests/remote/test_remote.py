@@ -13,11 +13,11 @@ from tui.fakes import FakeEngine
 
 from bayling_local.cli.main import cli
 from bayling_local.config import GenerationConfig, RemoteConfig, RuntimeConfig
+from bayling_local.engine.requests import Handle, Request
 from bayling_local.errors import RemoteServerError
-from bayling_local.llama.requests import Handle, Request
-from bayling_local.loading import open_remote
+from bayling_local.prompts.formats import Message, PromptFormat
 from bayling_local.remote.engine import RemoteEngine
-from bayling_local.templates import Message, PromptFormat
+from bayling_local.store.opening import open_remote
 
 
 class Recording(FakeEngine):
@@ -123,11 +123,11 @@ def test_a_server_that_fails_mid_run_keeps_the_lines_already_done(fake: Recordin
     calls = {"n": 0}
     real_submit = fake.submit
 
-    def failing_submit(request: Request, text: str | None = None) -> Handle:
+    def failing_submit(request: Request) -> Handle:
         calls["n"] += 1
         if calls["n"] >= 2:
             raise RuntimeError("the model crashed")
-        return real_submit(request, text)
+        return real_submit(request)
 
     fake.submit = failing_submit  # type: ignore[method-assign]
     source = tmp_path / "in.txt"

@@ -14,7 +14,7 @@ import pytest
 from tui.fakes import FakeEngine
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
-from bayling_local.llama.protocol import EngineLike
+from bayling_local.engine.protocol import EngineLike
 from bayling_local.server.config import ServerConfig
 from bayling_local.server.run import build_state
 from bayling_local.server.state import ServerState

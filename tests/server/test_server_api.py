@@ -267,7 +267,8 @@ def test_a_model_that_does_not_fit_in_free_memory_is_refused_saying_how_much_it_
     import psutil
 
     from bayling_local.config import RuntimeConfig
-    from bayling_local.server.run import NotEnoughMemoryError, check_memory
+    from bayling_local.server.pool import NotEnoughMemoryError
+    from bayling_local.server.run import check_memory
 
     class Tight:
         available = 100_000_000  # 0.1 GB

@@ -22,7 +22,7 @@ from libretranslatepy import LibreTranslateAPI
 from bayling_local.cli.main import cli
 from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.llama.engine import Engine
-from bayling_local.templates import Message
+from bayling_local.prompts.formats import Message
 
 from .conftest import Running, _wait_healthy, free_port, running
 
@@ -74,8 +74,8 @@ def test_translating_through_the_server_gives_what_a_local_run_gives(
     """Greedy: same prompts (the server reports its prompt format), exact token counts (/tokenize), same
     pieces, checks and retries on the client, same text, whatever the two batches hold."""
     from bayling_local.config import RemoteConfig
-    from bayling_local.languages import resolve_language
-    from bayling_local.loading import open_remote
+    from bayling_local.language.names import resolve_language
+    from bayling_local.store.opening import open_remote
     from bayling_local.translation.batch import translate_segments
     from bayling_local.translation.translator import Translator
 

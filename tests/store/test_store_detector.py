@@ -13,9 +13,9 @@ from serve_fake_hub import FakeHub
 from tiny_fasttext import GLOTLID_LIKE, write_fasttext
 
 from bayling_local.cli.main import cli
-from bayling_local.detect import detect_language
-from bayling_local.detect_models import glotlid_folder, glotlid_model_file
 from bayling_local.errors import NetworkError, StoreError
+from bayling_local.language.detect import detect_language
+from bayling_local.language.detectors import glotlid_folder, glotlid_model_file
 from bayling_local.store.detectors import GLOTLID_REPO, DetectorPullRequest, pull_glotlid
 
 

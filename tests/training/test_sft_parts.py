@@ -153,7 +153,7 @@ def test_accelerate_config_files_use_only_keys_accelerate_launch_knows(name: str
 
 
 def test_the_completion_template_trains_exactly_the_continuation_of_the_fewshot_prompt() -> None:
-    from bayling_local.fewshot import translation_prompt
+    from bayling_local.prompts.fewshot import translation_prompt
     from training.data.schema import Turn
     from training.sft.encode import assistant_spans, prompt_format
 

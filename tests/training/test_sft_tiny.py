@@ -13,7 +13,7 @@ from sft_helpers import byte_tokenizer, flores_archive, sp_tokenizer, tiny_llama
 
 from bayling_local.cli import cli
 from bayling_local.errors import UsageError
-from bayling_local.templates import BAYLING, BAYLING3, Message
+from bayling_local.prompts.formats import BAYLING, BAYLING3, Message
 from training.data import BuildConfig, build
 from training.data.readers import read_parallel
 from training.data.schema import Turn

@@ -1,40 +1,49 @@
-"""A fake engine implementing `EngineLike` (mypy checks it against the Protocol, see `as_engine`).
+"""A fake engine: a `BaseEngine` like the real ones (mypy checks it against `EngineLike`, see `as_engine`).
 
-Requests are real `Request`s and come back as real `Handle`s, fed by a small thread that pushes canned text
-word by word with a delay and stops when the request's cancel event is set, like the scheduler does within a
-decode step. One token per word, so tests can fill the context on purpose.
+It implements only what every engine implements (tokenize, count, submit, close): requests are built by the
+base class exactly as for the llama.cpp engine (the format's stop strings and end tokens added, the limits
+applied) and come back as real `Handle`s, fed by a small thread that pushes a canned answer word by word
+with a delay and stops when the request's cancel event is set, as the scheduler does within a decode step.
+One token per word, so tests can fill the context on purpose; the tokens read back as the exact prompt text
+(`prompt_of`), so a fake can answer from what it was asked.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bayling_local.config import GenerationConfig, RuntimeConfig
+from bayling_local.engine.base import BaseEngine
+from bayling_local.engine.protocol import EngineLike
+from bayling_local.engine.requests import GenerationResult, Handle, Request, TextCallback
 from bayling_local.errors import ModelError
-from bayling_local.llama.protocol import EngineLike, PromptMethods
-from bayling_local.llama.requests import GenerationResult, Handle, Request
-from bayling_local.templates import FEWSHOT, Message, PromptFormat, render_plain_chat
+from bayling_local.prompts.formats import (
+    FEWSHOT,
+    PLAIN_CHAT_EXAMPLES,
+    Message,
+    PromptFormat,
+    render_plain_chat,
+)
 
 DEFAULT_ANSWER = "Hello! **Bonjour** is French for *good morning*."
+_WORD = re.compile(r"\s*\S+")
 
 
 def _bare_chat(messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
     """FEWSHOT's chat without its example exchanges: the context-filling tests count the words of a prompt
     made only of the conversation (their numbers were chosen for that)."""
-    from bayling_local.templates import PLAIN_CHAT_EXAMPLES
-
     return render_plain_chat(messages, add_generation_prompt).replace(PLAIN_CHAT_EXAMPLES, "", 1)
 
 
 BARE_FEWSHOT = dataclasses.replace(FEWSHOT, render=_bare_chat)
 
 
-class FakeEngine(PromptMethods):
-    """Chat requests answer `answer`; every other request (translation) answers `translation`."""
+class FakeEngine(BaseEngine):
+    """Conversations (`chat`) are answered `answer`; every other request (translation) `translation`."""
 
     def __init__(
         self,
@@ -55,58 +64,71 @@ class FakeEngine(PromptMethods):
         """Seconds between two words."""
         self.fixed_seconds = fixed_seconds
         """Report this duration instead of the real one (stable tokens/s for snapshots)."""
+        self.gate: threading.Event | None = None
+        """When set to an event: every answer stops after its first `gate_after` words until it is set."""
+        self.gate_after = 1
         self._slots = slots
         self.prompts: list[list[Message]] = []
         """The messages of every chat request."""
         self.results: list[GenerationResult] = []
         """What every request produced, in the order they finished."""
         self.closed = False
+        self._vocabulary: dict[str, int] = {}
+        self._pieces: list[str] = []
+        self._chatting = threading.local()
+        self._lock = threading.Lock()
 
     @property
     def slots(self) -> int:
         return self._slots
 
     def tokenize(self, text: str, add_bos: bool | None = None) -> list[int]:
-        """One token per word: the same word always gets the same id, so shared prefixes are found."""
-        return [zlib.crc32(word.encode()) for word in text.split()]
+        """One token per word (with the white space before it): the same word always gets the same id, so
+        shared prefixes are found, and the tokens join back into the text."""
+        pieces = _WORD.findall(text)
+        rest = text[sum(len(piece) for piece in pieces) :]
+        if rest:
+            pieces = [*pieces[:-1], pieces[-1] + rest] if pieces else [rest]
+        return [self._token(piece) for piece in pieces]
+
+    def _token(self, piece: str) -> int:
+        with self._lock:  # translations tokenize from many threads
+            token = self._vocabulary.get(piece)
+            if token is None:
+                token = self._vocabulary[piece] = len(self._pieces)
+                self._pieces.append(piece)
+            return token
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def request(
-        self,
-        tokens: list[int],
-        generation: GenerationConfig,
-        *,
-        max_tokens: int | None = None,
-        stop_strings: Sequence[str] = (),
-        shared: int = 0,
-        seed_offset: int = 0,
-        cancel: threading.Event | None = None,
-    ) -> Request:
-        return Request.for_generation(
-            tokens,
-            generation,
-            max_tokens=max_tokens,
-            stop_strings=stop_strings,
-            shared=shared,
-            seed_offset=seed_offset,
-            cancel=cancel,
-        )
+    def prompt_of(self, request: Request) -> str:
+        """The prompt text `request` was made from."""
+        return "".join(self._pieces[token] for token in request.tokens)
 
-    def submit(self, request: Request, text: str | None = None) -> Handle:
-        """Start producing `text` (default: the canned translation) for `request` in a thread."""
+    def reply(self, prompt: str, request: Request) -> str:
+        """What the model says to `prompt`: the canned answer in a conversation, else the translation."""
+        return self.answer if getattr(self._chatting, "active", False) else " " + self.translation
+
+    def submit(self, request: Request) -> Handle:
+        """Start producing the reply to `request` in a thread."""
+        return self.produce(request, self.reply(self.prompt_of(request), request))
+
+    def produce(self, request: Request, text: str) -> Handle:
+        """A handle streaming `text` word by word, as the scheduler streams tokens."""
         handle = Handle(request)
-        canned = " " + self.translation if text is None else text
-        threading.Thread(target=self._produce, args=(handle, canned), daemon=True).start()
+        threading.Thread(target=self._produce, args=(handle, text), daemon=True).start()
         return handle
 
     def _produce(self, handle: Handle, text: str) -> None:
         request = handle.request
         started = time.perf_counter()
         produced: list[str] = []
-        reason = "stop"
-        for index, word in enumerate(text.split(" ")[: request.max_tokens]):
+        words = text.split(" ")
+        reason = "length" if len(words) > request.max_tokens else "stop"
+        for index, word in enumerate(words[: request.max_tokens]):
+            if index == self.gate_after and self.gate is not None:
+                self.gate.wait()
             if request.cancel.is_set():
                 reason = "cancelled"
                 break
@@ -124,13 +146,16 @@ class FakeEngine(PromptMethods):
         messages: Sequence[Message],
         generation: GenerationConfig,
         *,
-        on_text: Callable[[str], None] | None = None,
+        on_text: TextCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> GenerationResult:
+        """The base class's chat, remembering the conversation (and answering it with `answer`)."""
         self.prompts.append(list(messages))
-        tokens = self.tokenize(self.format.render(list(messages), True))
-        request = self.request(tokens, generation, cancel=cancel)
-        return self.submit(request, self.answer).stream(on_text)
+        self._chatting.active = True
+        try:
+            return super().chat(messages, generation, on_text=on_text, cancel=cancel)
+        finally:
+            self._chatting.active = False
 
     def close(self) -> None:
         self.closed = True

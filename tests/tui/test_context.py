@@ -9,7 +9,7 @@ import pytest
 from bayling_local.chats import ChatSession, ChatSettings, fit_conversation
 from bayling_local.config import GenerationConfig
 from bayling_local.errors import ContextOverflowError
-from bayling_local.templates import Message
+from bayling_local.prompts.formats import Message
 
 from .fakes import FakeEngine
 

@@ -121,7 +121,7 @@ def _check(config: BuildConfig) -> None:
 
 def _language_problems(config: BuildConfig) -> list[str]:
     """Every code in --languages and --pivots that is not a FLORES-200 code, with the closest ones."""
-    from bayling_local.languages import BY_CODE, closest_languages
+    from bayling_local.language.names import BY_CODE, closest_languages
 
     problems = []
     for option, codes in (("--languages", config.languages or []), ("--pivots", config.pivots)):

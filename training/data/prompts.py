@@ -6,7 +6,7 @@ the previous translation has errors, correct it), `register` (multi-turn: rewrit
 and `answer_in` (an instruction followed by "answer in {target}", for aligned instruction sets).
 Placeholders: {source} {target} {third} {variety} (language names) and {text}.
 
-The English set includes BayLing's own translation instruction from `bayling_local.templates`, so models
+The English set includes BayLing's own translation instruction from `bayling_local.prompts.formats`, so models
 trained on this data also answer the runtime's `translate` prompt well.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from bayling_local.templates import TRANSLATION_INSTRUCTION
+from bayling_local.prompts.formats import TRANSLATION_INSTRUCTION
 
 TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "eng_Latn": {
@@ -227,7 +227,7 @@ REGISTER_SHIFTS: dict[str, tuple[str, ...]] = {
 @functools.cache
 def _english_names() -> dict[str, str]:
     try:
-        from bayling_local.languages_data import LANGUAGE_ROWS
+        from bayling_local.language.table import LANGUAGE_ROWS
     except ImportError:  # the table is optional for the builder: codes are a usable fallback
         return {}
     return {row[0]: row[1] for row in LANGUAGE_ROWS}

@@ -76,8 +76,8 @@ def completion_data(workdir: Path, train_folder: Path, total: int) -> Path:
     drawn from the training ids only, directions in turn."""
     import random
 
-    from bayling_local.fewshot import translation_prompt
-    from bayling_local.languages import BY_CODE, language_label
+    from bayling_local.language.names import BY_CODE, language_label
+    from bayling_local.prompts.fewshot import translation_prompt
 
     lines = {
         code: (train_folder / f"{code}.txt").read_text(encoding="utf-8").splitlines() for code in LANGUAGES
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     base = export_hf_folder(work / "gemma3-270m-hf")
     adapter, figures = tune(work, base, data, args)
     original = convert(base, work / "gemma3-270m-base-q8_0.gguf", None)
-    # The file name picks the prompt format bayling-local runs it with (`templates.choose_format`).
+    # The file name picks the prompt format bayling-local runs it with (`prompts.formats.choose_format`).
     name = (
         "gemma3-270m-align-q8_0.gguf"
         if args.template == "completion"

@@ -26,7 +26,7 @@ class ModelSettings:
     gguf_file: str | None = None
     """Load from this GGUF file inside `name_or_path` (transformers dequantizes it); None loads safetensors."""
     template: str = "bayling"
-    """Chat format from bayling_local.templates: bayling (Llama-2 BayLing), bayling3 (Llama-3), fewshot;
+    """Chat format from bayling_local.prompts.formats: bayling (Llama-2 BayLing), bayling3 (Llama-3), fewshot;
     or completion (each user message as written, the answer after it: for prompts a base model is run with,
     such as the few-shot translation prompt)."""
     dtype: str = "auto"

@@ -1,6 +1,6 @@
 """Conversations into token ids and labels, with the loss on assistant tokens only.
 
-The text comes from the BayLing templates of `bayling_local.templates` (the one source of truth). To know
+The text comes from the BayLing templates of `bayling_local.prompts.formats` (the one source of truth). To know
 which characters belong to the assistant, each trained assistant message k is located by rendering prefixes:
 it starts where `render(messages[:k], add_generation_prompt=True)` ends and stops where
 `render(messages[:k+1], add_generation_prompt=False)` ends - so the closing `</s>` / `<|eot_id|>` the template
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bayling_local.errors import TrainingError
-from bayling_local.templates import BAYLING, BAYLING3, FEWSHOT, Message, PromptFormat
+from bayling_local.prompts.formats import BAYLING, BAYLING3, FEWSHOT, Message, PromptFormat
 
 from ..data.schema import Turn
 

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...languages import Language, search_languages
+from ...language.names import Language, search_languages
 
 AUTO = "auto"
 

@@ -17,7 +17,7 @@ from textual.reactive import var
 
 from ...chats import ChatSession, ChatSettings, ChatStore, drop_notice
 from ...chats.store import Chat
-from ...templates import Message
+from ...prompts.formats import Message
 from .. import events, workers
 from ..models import Models
 from .conversation import Conversation

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Label, TextArea
 
-from ...languages import BY_CODE, Language
+from ...language.names import BY_CODE, Language
 from .. import events, workers
 from ..models import Models
 from .prompt_input import PromptInput
@@ -178,7 +178,7 @@ class TranslatePanel(Vertical):
             from pathlib import Path
 
             from ...errors import BaylingError
-            from ...translation.glossary import load_glossary
+            from ...translation.glossary_files import load_glossary
 
             try:
                 glossary = load_glossary([Path(self.models.glossary_file())], source, target, [], [])

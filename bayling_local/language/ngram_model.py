@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from .features import char_features, word_features
+from .ngram_features import char_features, word_features
 
 MODEL_FILE = "langid.npz"
 
@@ -83,12 +83,11 @@ def softmax(values: np.ndarray) -> np.ndarray:
     return np.asarray(shifted / shifted.sum())
 
 
-def model_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / MODEL_FILE
-
-
 @functools.cache
 def load() -> NgramModel:
-    """The model shipped in the package, read once (0.2-0.3 s) on first use."""
-    with np.load(model_path()) as arrays:
+    """The model shipped in the package (`data/langid.npz`), read once (0.2-0.3 s) on first use."""
+    with (
+        resources.files(__package__).joinpath("data", MODEL_FILE).open("rb") as handle,
+        np.load(handle) as arrays,
+    ):
         return NgramModel({name: arrays[name] for name in arrays.files})

@@ -2,8 +2,8 @@
 
 Every file is read (and refused, with file, place and problem, before the model loads) before any is
 translated; each document's segments go through the one translation core together (batched, cancellable,
-checked and retried), and each output is written atomically. In a folder a file that fails is named and the
-rest go on.
+checked and retried: `translate_document`, which the server's file jobs use too), and each output is written
+atomically. In a folder a file that fails is named and the rest go on.
 """
 
 from __future__ import annotations
@@ -15,19 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
+from ..documents.formats import ReadOptions, chosen_format, read_document
+from ..documents.model import Document, usable
 from ..errors import BaylingError, DocumentError, OutputError, UsageError
-from ..languages import Language
-from ..translation.markers import strip_markers
-from ..translation.memory import TranslationMemory, memory_notice, open_memory
-from .folder import FolderPlan, plan_folder
-from .formats import ReadOptions, chosen_format, read_document
-from .model import Document, fail, usable
+from ..translation.memory import memory_notice
+from .folder import plan_folder
+from .report import FileOutcome, records_of, summary_lines
+from .setup import TranslationSettings, open_translation_engine, open_translation_memory
+from .translate_document import DocumentTranslation, translate_document
 
 if TYPE_CHECKING:
-    from ..llama.protocol import EngineLike
-    from ..translation.glossary import Glossary
-    from ..translation.translator import SegmentResult
+    from ..engine.protocol import EngineLike
+    from ..translation.memory import TranslationMemory
 
 Emit = Callable[[str], None]
 
@@ -37,55 +36,28 @@ class DocumentJob:
     """Everything one document run needs, already resolved."""
 
     input: Path
-    target: Language
-    source: Language | None
-    runtime: RuntimeConfig
-    generation: GenerationConfig
+    settings: TranslationSettings
     output: Path | None = None
     format: str | None = None
-    """`--format`: overrides the extension (single file only)."""
+    """Read the input as this format instead of the one its extension names (single file only)."""
     as_json: bool = False
-    """Print the per-segment records to stdout (the document goes to -o)."""
+    """Print the per-segment records to stdout (the document goes to `output`)."""
     report: Path | None = None
     """Write the per-segment records here (JSON lines)."""
     copy_other: bool = False
     """In a folder: copy files of no known format to the output tree (else they are skipped)."""
     overwrite: bool = False
-    """In a folder: replace outputs that exist (else they are kept and the file skipped)."""
-    parallel: int | None = None
-    remote: RemoteConfig = field(default_factory=RemoteConfig)
-    api_key: str | None = None
-    notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
-    glossary: Glossary | None = None
-    """Terms the translations must use and names they must keep (`--glossary`, `--keep`)."""
-    memory: bool = True
-    """Take finished segments from the translation memory and add new ones (greedy only; `--no-memory`)."""
+    """In a folder: replace outputs that exist (else they are kept and the file skipped). PO and XLIFF:
+    translate entries that already have a translation too."""
     fuzzy: bool = True
-    """PO files: flag machine translations `#, fuzzy` (`--no-fuzzy`: not)."""
+    """PO files: flag machine translations `#, fuzzy` for review."""
+    notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
+    """Where notices go (stderr in the CLI), one line each."""
+    word: Callable[[BaylingError], str] = str
+    """How the front-end words an error (a folder run names each failed file with it)."""
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(overwrite=self.overwrite, fuzzy=self.fuzzy)
-
-
-@dataclass
-class FileOutcome:
-    """What became of one input file."""
-
-    source: Path
-    output: Path | None
-    status: str
-    """`translated`, `copied`, `skipped` or `failed`."""
-    detail: str = ""
-    results: list[SegmentResult] = field(default_factory=list)
-    kept_source: int = 0
-    """Segments left in the source language because their translation could not be used."""
-    format: str = ""
-    locations: list[str] = field(default_factory=list)
-    """Where each of `results` is in the file (`line 12`, `cue 4`)."""
-    failures: list[str] = field(default_factory=list)
-    """Localization files: the strings left untranslated because their placeholders could not be kept."""
-    entries: str = ""
-    """Localization files: entries translated, kept, skipped, placeholder failures."""
 
 
 def run_document_job(job: DocumentJob, emit: Emit, emit_bytes: Callable[[bytes], None]) -> list[FileOutcome]:
@@ -94,7 +66,7 @@ def run_document_job(job: DocumentJob, emit: Emit, emit_bytes: Callable[[bytes],
         return _run_folder(job, emit)
     name = chosen_format(job.input, job.format)
     document = read_document(_read(job.input), job.input, name, job.read_options())
-    document.prepare(job.target)
+    document.prepare(job.settings.target)
     if document.binary and job.output is None:
         raise UsageError(f"{job.input} is a {name.upper()} file: give -o OUT.{name} (it cannot go to stdout)")
     if job.as_json and job.output is None:
@@ -123,9 +95,11 @@ def _run_folder(job: DocumentJob, emit: Emit) -> list[FileOutcome]:
     for source, target in plan.to_translate:
         try:
             document = read_document(_read(source), source, chosen_format(source, None), job.read_options())
-            document.prepare(job.target)
+            document.prepare(job.settings.target)
             documents.append((document, source, target))
-        except (DocumentError, UsageError, OSError) as exc:
+        except (DocumentError, UsageError) as exc:
+            outcomes.append(FileOutcome(source, target, "failed", job.word(exc)))
+        except OSError as exc:
             outcomes.append(FileOutcome(source, target, "failed", str(exc)))
     if documents:
         with _Session(job, [document for document, _s, _t in documents]) as session:
@@ -134,10 +108,10 @@ def _run_folder(job: DocumentJob, emit: Emit) -> list[FileOutcome]:
                 try:
                     _write(target, session.translate(document, outcome))
                 except (DocumentError, OutputError) as exc:
-                    outcome.status, outcome.detail = "failed", str(exc)
+                    outcome.status, outcome.detail = "failed", job.word(exc)
                 outcomes.append(outcome)
     outcomes.sort(key=lambda outcome: str(outcome.source))
-    _finish(job, outcomes, emit, folder=True, plan=plan)
+    _finish(job, outcomes, emit, folder=True)
     return outcomes
 
 
@@ -152,16 +126,11 @@ class _Session:
         self.memory: TranslationMemory | None = None
 
     def __enter__(self) -> _Session:
-        from ..loading import open_engine, open_remote
-
         job = self.job
-        if self.total == 0 or (job.source is not None and job.source == job.target):
+        if self.total == 0 or job.settings.copies:
             return self  # nothing to translate (only code, or --from equal to --to): no model to load
-        self.memory = open_memory(job.memory, job.generation.temperature, job.notify)
-        if job.remote.server:
-            self.engine = open_remote(job.remote, job.runtime, job.api_key, job.parallel)
-        else:
-            self.engine = open_engine(job.runtime, slots=job.parallel or (1 if self.total < 2 else None))
+        self.memory = open_translation_memory(job.settings, job.notify)
+        self.engine = open_translation_engine(job.settings, self.total)
         if self.engine.notice:
             job.notify(self.engine.notice)
         if sys.stderr.isatty() and self.total > 1:
@@ -180,70 +149,44 @@ class _Session:
 
     def translate(self, document: Document, outcome: FileOutcome) -> bytes:
         """The document translated: its segments through the core, then put back into the file."""
-        from ..detect import document_language
-        from ..translation.batch import translate_segments
-        from ..translation.translator import Translator
-
-        job = self.job
+        job, settings = self.job, self.job.settings
         texts = [segment.text for segment in document.segments]
         outcome.format = document.format
         outcome.locations = [segment.location for segment in document.segments]
-        skipped = getattr(document, "skipped", [])
-        if skipped:
+        if document.skipped:
             job.notify(
-                f"{document.name()}: text at {', '.join(skipped[:10])} could not be placed in the source "
-                "exactly; it is left as it is."
+                f"{document.name()}: text at {', '.join(document.skipped[:10])} could not be placed in the "
+                "source exactly; it is left as it is."
             )
-        if not texts or (job.source is not None and job.source == job.target):
-            if texts:
-                job.notify(
-                    f"{document.name()}: --from and --to are both {job.target.code}: copied unchanged."
-                )
-            translations = texts
-        else:
-            assert self.engine is not None
-            document.translated_by = self.engine.name
-            translator = Translator(
-                self.engine, job.target, job.source, job.generation, glossary=job.glossary
+        if texts and settings.copies:
+            job.notify(
+                f"{document.name()}: --from and --to are both {settings.target.code}: copied unchanged."
             )
-            translator.memory = self.memory
-            translator.notes = {
-                i: segment.note for i, segment in enumerate(document.segments) if segment.note
-            }
-            if job.source is None:
-                translator.fallback = document_language([strip_markers(text) for text in texts])
-            bar = self.bar
-            results = translate_segments(
-                translator, texts, progress=False, on_result=(lambda _r: bar.update(1)) if bar else None
-            )
-            if len(results) < len(texts):
-                raise KeyboardInterrupt  # cancelled: nothing half-translated is written
-            outcome.results = results
-            translations = [result.translation for result in results]
-            document.checks = [result.check for result in results]
+        bar = self.bar
+        how = DocumentTranslation(
+            settings.target,
+            settings.source,
+            settings.generation,
+            glossary=settings.glossary,
+            memory=self.memory,
+            on_result=(lambda _result: bar.update(1)) if bar else None,
+        )
+        done = translate_document(document, self.engine, how)
+        if done.data is None:
+            raise KeyboardInterrupt  # cancelled: nothing half-translated is written
+        outcome.results = done.results
         outcome.detail = f"{len(texts)} segment{'s' if len(texts) != 1 else ''}, {document.format}"
-        try:
-            data = document.output(translations, job.target)
-            if document.summary():  # a file of entries: counted per entry, failures named
-                outcome.entries = document.summary()
-                outcome.detail = f"{document.format}: {outcome.entries}"
-                outcome.failures = list(getattr(document, "failures", [])) + list(
-                    getattr(document, "rejections", [])
-                )
-            else:
-                outcome.kept_source = sum(
-                    usable(segment, text).kept_source
-                    for segment, text in zip(document.segments, translations, strict=True)
-                )
-            return data
-        except BaylingError:
-            raise
-        except Exception as exc:  # never expected; one file must not end a folder run with a traceback
-            raise fail(
-                document.path,
-                "",
-                f"could not be written back ({type(exc).__name__}: {exc}); please report this",
-            ) from exc
+        if document.summary():  # a file of entries: counted per entry, failures named
+            outcome.entries = document.summary()
+            outcome.detail = f"{document.format}: {outcome.entries}"
+            outcome.failures = [place for place, _why in document.untranslated()]
+        else:
+            translations = [result.translation for result in done.results] or texts
+            outcome.kept_source = sum(
+                usable(segment, text).kept_source
+                for segment, text in zip(document.segments, translations, strict=True)
+            )
+        return done.data
 
 
 def _read(path: Path) -> bytes:
@@ -265,18 +208,14 @@ def _write(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another -o path") from exc
 
 
-def _finish(
-    job: DocumentJob, outcomes: list[FileOutcome], emit: Emit, folder: bool, plan: FolderPlan | None = None
-) -> None:
-    from .report import records_of, summary_lines
-
+def _finish(job: DocumentJob, outcomes: list[FileOutcome], emit: Emit, folder: bool) -> None:
     records = [record for outcome in outcomes for record in records_of(outcome)]
     if job.as_json:
         for record in records:
             emit(json.dumps(record, ensure_ascii=False) + "\n")
     if job.report is not None:
         _write(job.report, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
-    for line in summary_lines(outcomes, folder, plan):
+    for line in summary_lines(outcomes, folder):
         job.notify(line)
     for line in memory_notice([result for outcome in outcomes for result in outcome.results]):
         job.notify(line)

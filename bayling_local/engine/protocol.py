@@ -1,5 +1,6 @@
-"""The surface front-ends use of a loaded model, as a Protocol: `Engine` implements it, and the test fakes
-are type-checked against it (mypy checks tests/tui/fakes.py)."""
+"""The surface front-ends use of a loaded model, as a Protocol. Every engine (`llama.engine.Engine`,
+`remote.engine.RemoteEngine`) and every test fake is a `base.BaseEngine`, and mypy checks the fakes against
+this Protocol (tests/tui/fakes.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ..config import GenerationConfig
-from ..templates import Message, PromptFormat
+from ..prompts.formats import Message, PromptFormat
 from .requests import GenerationResult, Handle, Request, TextCallback
 
 
@@ -66,37 +67,3 @@ class EngineLike(Protocol):
     ) -> GenerationResult: ...
 
     def close(self) -> None: ...
-
-
-class PromptMethods:
-    """`generate` and `chat` in terms of `tokenize`, `request` and `submit`: every engine, local or remote,
-    streams a prompt the same way."""
-
-    def generate(
-        self: EngineLike,
-        prompt: str,
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        stop_strings: Sequence[str] = (),
-        max_tokens: int | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        """Continue `prompt` (rendered, without BOS), streaming text to `on_text`; blocks until done."""
-        request = self.request(
-            self.tokenize(prompt), generation, max_tokens=max_tokens, stop_strings=stop_strings, cancel=cancel
-        )
-        return self.submit(request).stream(on_text)
-
-    def chat(
-        self: EngineLike,
-        messages: Sequence[Message],
-        generation: GenerationConfig,
-        *,
-        on_text: TextCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> GenerationResult:
-        """Answer the conversation with this model's prompt format."""
-        return self.generate(
-            self.format.render(list(messages), True), generation, on_text=on_text, cancel=cancel
-        )

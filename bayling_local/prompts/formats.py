@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import UsageError
+from ..errors import UsageError
 
 BAYLING_SYSTEM = (
     "I am an intelligent language assistant developed by the NLP Group of ICT/CAS.\n"

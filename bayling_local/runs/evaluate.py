@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import GenerationConfig, RuntimeConfig
-from .errors import InputError, UsageError
+from ..config import GenerationConfig, RuntimeConfig
+from ..errors import InputError, UsageError
 
 # Targets written without spaces between words: BLEU over characters.
 CHAR_SCRIPTS = ("jpn_", "kor_", "tha_", "lao_", "khm_", "mya_", "bod_", "dzo_")
@@ -75,7 +75,7 @@ def available_codes(folder: Path) -> list[str]:
 
 def parse_pairs(spec: str, codes: list[str]) -> list[tuple[str, str]]:
     """`eng_Latn-fra_Latn,zho_Hans-eng_Latn`, `all-to-eng_Latn` or `eng_Latn-to-all` into (source, target)."""
-    from .languages import resolve_language
+    from ..language.names import resolve_language
 
     def code(text: str) -> str:
         return text if text in codes else resolve_language(text).code
@@ -241,7 +241,7 @@ def report_markdown(reports: list[ModelReport], meta: dict[str, object]) -> str:
 
 def write_reports(stem: Path, reports: list[ModelReport], meta: dict[str, object]) -> tuple[Path, Path]:
     """Write `<stem>.md` and `<stem>.json` atomically; return both paths."""
-    from .atomic import atomic_write
+    from ..atomic import atomic_write
 
     md_path, json_path = Path(f"{stem}.md"), Path(f"{stem}.json")
     with atomic_write(json_path) as handle:
@@ -276,7 +276,7 @@ class EvalJob:
 
 def run_eval(job: EvalJob) -> list[ModelReport]:
     """Evaluate every model on every direction; write the Markdown and JSON reports."""
-    from .config import save_beside
+    from ..config import save_beside
 
     reports: list[ModelReport] = []
     with flores_folder(job.data) as folder:
@@ -306,17 +306,19 @@ def _evaluate_one(
     pairs: list[tuple[str, str]],
     evaluate_model: Callable[..., ModelReport],
 ) -> ModelReport:
-    from .languages import resolve_language
-    from .loading import open_engine
-    from .translation.batch import translate_segments
-    from .translation.translator import Translator
+    from ..language.names import resolve_language
+    from ..store.opening import open_engine
+    from ..translation.batch import translate_segments
+    from ..translation.translator import make_translator
 
     engine = open_engine(runtime, slots=job.parallel)
     if engine.notice:
         job.log(engine.notice)
 
     def translate(sentences: list[str], source: str, target: str) -> list[str]:
-        translator = Translator(engine, resolve_language(target), resolve_language(source), job.generation)
+        translator = make_translator(
+            engine, resolve_language(target), resolve_language(source), job.generation
+        )
         return [r.translation for r in translate_segments(translator, sentences)]
 
     def progress(d: DirectionScore) -> None:

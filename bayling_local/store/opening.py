@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .config import RemoteConfig, RuntimeConfig
-from .llama.engine import Engine
+from ..config import RemoteConfig, RuntimeConfig
+from ..llama.engine import Engine
 
 if TYPE_CHECKING:
-    from .remote.engine import RemoteEngine
+    from ..remote.engine import RemoteEngine
 
 
 def open_engine(runtime: RuntimeConfig, slots: int | None = None) -> Engine:
@@ -32,8 +32,8 @@ def open_remote(
     """The model on `remote.server` (`--model`, else the server's first): prompts are built here in its
     format (what the server says, else `--template`, else from its name); `--ctx` counts only when the
     server does not say its context. The notice says where the work goes."""
-    from .remote.engine import RemoteEngine
-    from .remote.link import Link
+    from ..remote.engine import RemoteEngine
+    from ..remote.link import Link
 
     assert remote.server is not None
     link = Link(remote.server, api_key, remote.timeout)

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .config import GenerationConfig, RuntimeConfig
+from ..config import GenerationConfig, RuntimeConfig
 
 if TYPE_CHECKING:
-    from .llama.engine import Engine
-    from .translation.translator import Translator
+    from ..llama.engine import Engine
+    from ..translation.translator import Translator
 
 # Everyday sentences written for this benchmark (no test-set text is shipped).
 SAMPLE_SENTENCES = [
@@ -85,7 +85,7 @@ def peak_rss_mb() -> float:
 
 def run_bench(job: BenchJob, log: Callable[[str], None] = lambda line: None) -> BenchResult:
     """Load the model once and measure everything with it."""
-    from .loading import open_engine
+    from ..store.opening import open_engine
 
     engine = open_engine(job.runtime, slots=job.parallel)
     try:
@@ -95,9 +95,9 @@ def run_bench(job: BenchJob, log: Callable[[str], None] = lambda line: None) -> 
 
 
 def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> BenchResult:
-    from .languages import resolve_language
-    from .translation.batch import translate_segments
-    from .translation.translator import Translator
+    from ..language.names import resolve_language
+    from ..translation.batch import translate_segments, translate_text
+    from ..translation.translator import make_translator
 
     if engine.notice:
         log(engine.notice)
@@ -113,12 +113,14 @@ def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> Bench
         "Once upon a time, in a small village by the sea,", greedy, max_tokens=job.generate_tokens
     )
     log(f"generation: {story.completion_tokens} tokens, {story.tokens_per_second:.1f} tok/s")
-    translator = Translator(engine, resolve_language(job.target), resolve_language("eng_Latn"), greedy)
-    translator.translate(job.sentences[0])  # caches the few-shot prefix, as after the first line of a file
+    translator = make_translator(engine, resolve_language(job.target), resolve_language("eng_Latn"), greedy)
+    translate_text(
+        translator, job.sentences[0]
+    )  # caches the few-shot prefix, as after the first line of a file
     ttft = _first_token_seconds(translator, job.sentences[1])
     started = time.perf_counter()
     for sentence in job.sentences:
-        translator.translate(sentence)
+        translate_text(translator, sentence)
     sequential = len(job.sentences) / (time.perf_counter() - started)
     log(f"one at a time: {sequential:.2f} segments/s")
     started = time.perf_counter()
@@ -145,7 +147,7 @@ def _measure(engine: Engine, job: BenchJob, log: Callable[[str], None]) -> Bench
 
 def _first_token_seconds(translator: Translator, sentence: str) -> float:
     """Time to the first translated token of a new segment, the few-shot prefix already cached (as in use)."""
-    from .translation.pieces import chunk_request
+    from ..translation.pieces import chunk_request
 
     request = chunk_request(translator, sentence, translator.begin(sentence)[1], max_tokens=1)
     return translator.engine.submit(request).result().first_token_seconds or 0.0

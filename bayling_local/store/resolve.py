@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelNotFoundError
-from .store import list_models, lookup
-from .store.names import BUILTIN_ALIASES
+from ..errors import ModelNotFoundError
+from . import list_models, lookup
+from .names import BUILTIN_ALIASES
 
 BUILTIN_NAME = "gemma3-270m (built-in)"
 GET_BAYLING_HINT = (

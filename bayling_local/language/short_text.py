@@ -1,4 +1,4 @@
-"""A second opinion on short or uncertain texts, from fastText's lid.176 (`langid/lid176.py`).
+"""A second opinion on short or uncertain texts, from fastText's lid.176 (`lid176.py`).
 
 The n-gram model learnt from FLORES: news and encyclopedia prose, the same number of sentences in each of
 205 languages. On a few words of everyday text it knows too little: "Save changes" came out Tok Pisin,
@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from .languages import ALL_LANGUAGES
+from .names import ALL_LANGUAGES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,7 +70,7 @@ def weighed(text: str, probabilities: np.ndarray, codes: tuple[str, ...]) -> np.
     WEIGHT, normalized; unchanged when lid.176 is not installed or has no opinion."""
     import numpy as np
 
-    from .langid import lid176
+    from . import lid176
 
     opinion = lid176.predict(text, TOP_LABELS)
     if not opinion:

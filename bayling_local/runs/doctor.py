@@ -6,7 +6,7 @@ import platform
 import sys
 from importlib import metadata
 
-from . import __version__, paths
+from .. import __version__, paths
 
 
 def _version(package: str) -> str:
@@ -18,10 +18,10 @@ def _version(package: str) -> str:
 
 def collect_report() -> dict[str, object]:
     """All facts `doctor` prints, as plain data (tests and --json use it)."""
-    from .errors import BaylingError
-    from .llama.runtime import default_threads, gpu_offload_supported, system_info
-    from .resolve import resolve_model
-    from .store import list_models
+    from ..errors import BaylingError
+    from ..llama.runtime import default_threads, gpu_offload_supported, system_info
+    from ..store import list_models
+    from ..store.resolve import resolve_model
 
     try:
         chosen = resolve_model(None)
@@ -51,8 +51,8 @@ def collect_report() -> dict[str, object]:
 
 def config_status() -> str:
     """`valid`, `none (defaults)`, or what is wrong with config.toml."""
-    from .config import load_config_file
-    from .errors import BaylingError
+    from ..config import load_config_file
+    from ..errors import BaylingError
 
     if not paths.config_file().exists():
         return "none (defaults)"

@@ -1,7 +1,7 @@
 """Guess the language of a text for `translate` without `--from`, `bayling-local detect` and `/detect`.
 
 A script only one FLORES language writes (Hangul, Thai, Greek, ...; kana for Japanese) decides at once.
-Everything else goes to the character n-gram model in `langid/` (naive Bayes over all 205 FLORES-200
+Everything else goes to the character n-gram model (`ngram_model.py`) (naive Bayes over all 205 FLORES-200
 languages, trained on FLORES-200 dev, probabilities calibrated on held-out sentences), or to GlotLID when
 `bayling-local pull glotlid` installed it (Han text stays with the n-gram model, which knows Simplified from
 Traditional Chinese and Cantonese; GlotLID's labels do not). The top language is
@@ -18,11 +18,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
 
-from .detect_models import InstalledGlotlid, installed_glotlid, model_guesses
-from .languages import BY_CODE, Language
-from .languages_data import SCRIPT_NAMES
+from .detectors import InstalledGlotlid, installed_glotlid, model_guesses
+from .names import BY_CODE, Language
+from .table import SCRIPT_NAMES
 
 # Below this confidence `detect_language` names no language.
 MIN_CONFIDENCE = 0.5
@@ -167,7 +167,9 @@ def han_forms() -> tuple[frozenset[str], frozenset[str]]:
     """The characters only Simplified, and only Traditional, Chinese writes (3,805 and 4,093, from OpenCC's
     tables by scripts/make_han_forms.py): every FLORES sentence's form, and 85% of 6-character prefixes',
     is told by them alone."""
-    data = json.loads((Path(__file__).parent / "data" / "han_forms.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        resources.files(__package__).joinpath("data", "han_forms.json").read_text(encoding="utf-8")
+    )
     return frozenset(data["simplified"]), frozenset(data["traditional"])
 
 
@@ -183,7 +185,7 @@ def _length_factor(letters: int, scale: float = 3.0) -> float:
 
 def detect_language(text: str, top: int = 3, detector: str = "auto") -> Detection:
     """Guess the language of `text`; `language` is None when unsure (see MIN_CONFIDENCE); `candidates`
-    holds the `top` most likely languages. `detector`: one of `detect_models.DETECTORS`."""
+    holds the `top` most likely languages. `detector`: one of `detectors.DETECTORS`."""
     sample = _ADDRESSES.sub(" ", text[:MAX_CHARS])
     return _detect_sample(sample, top, installed_glotlid(detector))
 

@@ -1,5 +1,5 @@
 """The statistical detector behind `detect.py`: the shipped n-gram model (with lid.176's second opinion on a
-few words, `detect_short.py`), or GlotLID once `bayling-local pull glotlid` installed it.
+few words, `short_text.py`), or GlotLID once `bayling-local pull glotlid` installed it.
 
 `detector`: "auto" uses GlotLID when it is installed, "glotlid" insists on it, "ngram" never uses it. An
 installed GlotLID that cannot be read (a damaged file, fasttext-predict missing) is an error only when asked
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import detect_short, paths
-from .errors import UsageError
-from .languages import BY_CODE
+from .. import paths
+from ..errors import UsageError
+from . import short_text
+from .names import BY_CODE
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .langid.model import Guess
+    from .ngram_model import Guess
 
 DETECTORS = ("auto", "glotlid", "ngram")
 GLOTLID_FILE = "model.bin"
@@ -90,7 +91,7 @@ def model_guesses(
     write Chinese without its form (Simplified, Traditional, Cantonese)."""
     if glotlid is None or script == "Hani":
         return _ngram_guesses(sample, top, script, letters)
-    from .langid import glotlid as glot
+    from . import glotlid as glot
 
     try:
         ranking = glot.load(glotlid.path, glotlid.stamp, _FLORES_CODES).rank(sample, top)
@@ -109,15 +110,15 @@ def model_guesses(
 
 
 def _ngram_guesses(sample: str, top: int, script: str, letters: int) -> tuple[list[Guess], str]:
-    from .langid.model import load
+    from .ngram_model import load
 
     model = load()
     probabilities = model.probabilities(sample)
     how = "character n-grams"
-    if detect_short.asked(script, letters, probabilities):
+    if short_text.asked(script, letters, probabilities):
         # A few words, or a sentence the n-grams are unsure of ("Quiero comprar un billete..." was
         # Asturian): fastText's lid.176, trained on everyday text too, is asked as well.
-        probabilities = detect_short.weighed(sample, probabilities, model.codes)
+        probabilities = short_text.weighed(sample, probabilities, model.codes)
         how = "character n-grams and lid.176"
     # The n-grams of two Han characters can sound like Polish; the script has already said they are not.
     written = probabilities * script_mask(model.codes, script)

@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import GenerationConfig, RemoteConfig, RuntimeConfig
 from ..errors import BaylingError, InputError, OutputError, UsageError
-from ..languages import Language
 from ..textio import checked_lines, decode_utf8, read_input_file
-from .memory import memory_notice, open_memory
-from .terms import glossary_summary
-from .translator import OneLineStream, SegmentResult
+from ..translation.memory import memory_notice
+from ..translation.terms import glossary_summary
+from ..translation.translator import OneLineStream, SegmentResult
+from .setup import TranslationSettings, open_translation_engine, open_translation_memory
 
 if TYPE_CHECKING:
-    from ..llama.protocol import EngineLike
-    from .glossary import Glossary
     from .partial import PartialNote
 
 Emit = Callable[[str], None]
@@ -32,30 +29,17 @@ class TranslateJob:
     """Everything one `translate` run needs, already resolved."""
 
     lines: list[str]
-    target: Language
-    source: Language | None
-    runtime: RuntimeConfig
-    generation: GenerationConfig
+    settings: TranslationSettings
     output: Path | None = None
     as_json: bool = False
     stream: bool = False
     """Stream tokens as they come (stdout is a terminal, no -o, no --json)."""
-    parallel: int | None = None
-    """Segments decoded at once (None: chosen from the model size and hardware)."""
     notify: Emit = field(default=lambda line: print(line, file=sys.stderr))
     """Where notices go (stderr in the CLI), one line each."""
     backup: Path | None = None
     """With --in-place: where the source file is copied before it is replaced."""
     resume: bool = False
     """Continue an interrupted `-o` run from its `OUT.partial` instead of starting again."""
-    remote: RemoteConfig = field(default_factory=RemoteConfig)
-    """With `server` set, generation happens there (`--server`); prompts, checks and retries stay here."""
-    api_key: str | None = None
-    """The server's key (`--api-key`, `BAYLING_API_KEY`)."""
-    glossary: Glossary | None = None
-    """Terms the translation must use and names it must keep (`--glossary`, `--keep`)."""
-    memory: bool = True
-    """Take finished segments from the translation memory and add new ones (greedy only; `--no-memory`)."""
 
 
 def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
@@ -70,8 +54,10 @@ def run_translate(job: TranslateJob, emit: Emit) -> list[SegmentResult]:
             emit(_render(result, job.as_json, stream))
 
     lines = job.lines[len(done) :]
-    if job.source is not None and job.source == job.target:
-        job.notify(f"--from and --to are both {job.target.code}: the text is copied through unchanged.")
+    if job.settings.copies:
+        job.notify(
+            f"--from and --to are both {job.settings.target.code}: the text is copied through unchanged."
+        )
         for line in lines:
             release(_unchanged(line, job))
     else:
@@ -92,20 +78,24 @@ def _translate_lines(
     finished: list[SegmentResult],
 ) -> None:
     """Open the model and translate `lines` through its scheduler; interrupted, keep what is finished."""
-    from .batch import translate_segments
-    from .translator import Translator
+    from ..translation.batch import translate_segments
+    from ..translation.translator import make_translator
 
-    engine = _open_engine(job, busy=sum(1 for line in lines if line.strip()))
-    memory = open_memory(job.memory, job.generation.temperature, job.notify)
+    settings = job.settings
+    engine = open_translation_engine(settings, segments=sum(1 for line in lines if line.strip()))
+    memory = open_translation_memory(settings, job.notify)
     try:
         if engine.notice:
             job.notify(engine.notice)
-        translator = Translator(engine, job.target, job.source, job.generation, glossary=job.glossary)
-        translator.memory = memory
-        if job.source is None:
-            from ..detect import document_language
-
-            translator.fallback = document_language(job.lines)
+        translator = make_translator(
+            engine,
+            settings.target,
+            settings.source,
+            settings.generation,
+            lines=job.lines,
+            glossary=settings.glossary,
+            memory=memory,
+        )
         translate_segments(translator, lines, on_result=release, on_piece=on_piece)
         for notice in memory_notice(finished):
             job.notify(notice)
@@ -116,16 +106,6 @@ def _translate_lines(
         engine.close()
         if memory is not None:
             memory.close()
-
-
-def _open_engine(job: TranslateJob, busy: int) -> EngineLike:
-    """The local model, or the server's with --server."""
-    from ..loading import open_engine, open_remote
-
-    if job.remote.server:
-        return open_remote(job.remote, job.runtime, job.api_key, job.parallel)
-    # One segment needs one slot: no point in a many-sequence KV cache for `translate "Hello"`.
-    return open_engine(job.runtime, slots=job.parallel or (1 if busy < 2 else None))
 
 
 def _replace_output(job: TranslateJob, rendered: list[str]) -> None:
@@ -145,8 +125,8 @@ def _replace_output(job: TranslateJob, rendered: list[str]) -> None:
 def _note(job: TranslateJob, lines_done: int) -> PartialNote:
     from .partial import PartialNote, input_digest
 
-    source = job.source.code if job.source else None
-    return PartialNote(input_digest(job.lines), lines_done, job.target.code, source, job.as_json)
+    source = job.settings.source.code if job.settings.source else None
+    return PartialNote(input_digest(job.lines), lines_done, job.settings.target.code, source, job.as_json)
 
 
 def _resumed(job: TranslateJob) -> list[str]:
@@ -176,7 +156,7 @@ def _keep_partial(job: TranslateJob, done: list[str], finished: list[SegmentResu
 
 
 def _unchanged(line: str, job: TranslateJob) -> SegmentResult:
-    code = job.target.code
+    code = job.settings.target.code
     return SegmentResult(
         source=line, translation=line, source_language=code, target_language=code, model="none"
     )
@@ -277,7 +257,7 @@ def result_notices(job: TranslateJob, results: list[SegmentResult], first_line: 
         )
     notices.extend(check_notices(results, first_line))
     notices.extend(glossary_summary([(f"line {first_line + i}", r.terms) for i, r in enumerate(results)]))
-    if job.source is not None:
+    if job.settings.source is not None:
         return notices
     inherited = [str(first_line + i) for i, r in enumerate(results) if r.source_inherited]
     if inherited:

@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-if TYPE_CHECKING:
-    from .folder import FolderPlan
-    from .job import FileOutcome
+from ..translation.terms import glossary_summary
+from ..translation.translator import SegmentResult
+
+
+@dataclass
+class FileOutcome:
+    """What became of one input file."""
+
+    source: Path
+    output: Path | None
+    status: str
+    """`translated`, `copied`, `skipped` or `failed`."""
+    detail: str = ""
+    results: list[SegmentResult] = field(default_factory=list)
+    kept_source: int = 0
+    """Segments left in the source language because their translation could not be used."""
+    format: str = ""
+    locations: list[str] = field(default_factory=list)
+    """Where each of `results` is in the file (`line 12`, `cue 4`)."""
+    failures: list[str] = field(default_factory=list)
+    """Localization files: the strings left untranslated because their placeholders could not be kept."""
+    entries: str = ""
+    """Localization files: entries translated, kept, skipped, placeholder failures."""
 
 
 def records_of(outcome: FileOutcome) -> list[dict[str, Any]]:
@@ -20,7 +42,7 @@ def records_of(outcome: FileOutcome) -> list[dict[str, Any]]:
     return records
 
 
-def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | None) -> list[str]:
+def summary_lines(outcomes: list[FileOutcome], folder: bool) -> list[str]:
     """Per file (in a folder run) what became of it, then the checks and fallbacks over all segments."""
     lines: list[str] = []
     if folder:
@@ -64,8 +86,6 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool, plan: FolderPlan | 
         lines.append(
             f"Warning: still failing the output checks: {', '.join(failing[:10])}{more} (see --report)."
         )
-    from ..translation.terms import glossary_summary
-
     lines.extend(
         glossary_summary(
             [

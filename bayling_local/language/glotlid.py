@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Guess
+from .ngram_model import Guess
 
 LABEL = "__label__"
 _LABEL_SHAPE = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
