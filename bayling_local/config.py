@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import paths
+from .atomic import atomic_write
 from .errors import UsageError
 
 T = TypeVar("T")
@@ -271,7 +272,6 @@ def save_beside(artifact: Path, *configs: Any, extra: dict[str, Any] | None = No
     payload = as_dict(*configs)
     if extra:
         payload.update(extra)
-    from .atomic import atomic_write
 
     with atomic_write(target) as handle:
         json.dump(payload, handle, indent=2, ensure_ascii=False, default=str)

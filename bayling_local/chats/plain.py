@@ -19,6 +19,7 @@ from ..language.names import Language, language_label, resolve_language
 from ..prompts.formats import Message
 from .export import export_chat
 from .session import ChatSession, EngineHolder, EngineLoader, drop_notice
+from .settings import ChatSettings
 from .store import Chat, StoredMessage
 
 HELP = (
@@ -179,8 +180,6 @@ def run_plain_session(
     loader: EngineLoader,
 ) -> None:
     """The whole plain-mode run of `bayling-local chat --plain`: one conversation, the model loaded on first use."""
-    from .settings import ChatSettings
-
     settings = ChatSettings.from_configs(runtime, generation)
     settings.system_prompt = system or ""
     repl = PlainRepl(

@@ -12,7 +12,7 @@ import sys
 import click
 
 from .. import __version__
-from .reporting import ReportingGroup
+from .reporting import ReportingGroup, stop_cleanly_on_sigterm
 
 # name -> (module, attribute, short help). Keep the help in step with the command's docstring.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -93,8 +93,6 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point."""
-    from .reporting import stop_cleanly_on_sigterm
-
     stop_cleanly_on_sigterm()
     try:
         cli(prog_name="bayling-local")

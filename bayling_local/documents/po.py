@@ -20,6 +20,7 @@ from typing import Any
 from ..language.names import Language, bcp47, find_language, resolve_language
 from ..textio import decode_utf8
 from .model import AlreadyTranslatedError, fail
+from .placeholders import missing
 from .plurals import gettext_forms, gettext_plurals
 from .slots import Slot
 from .strings import StringsDocument, Tally
@@ -170,8 +171,6 @@ class PoDocument(StringsDocument):
         """The final check, on the file as written: every entry filled in this run parsed back and its
         placeholders counted again; one that fails now gets its old translation back (never expected)."""
         import polib
-
-        from .placeholders import missing
 
         written = polib.pofile(data.decode("utf-8"), wrapwidth=0)
         ours = [entry for entry in self.po if id(entry) in self.filled]

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..language.names import Language, bcp47
 from ..textio import decode_utf8
+from .icu import is_icu, still_valid
 from .model import fail
 from .plurals import CATEGORY_ORDER, cldr_categories, source_option
 from .slots import Message, PlainMessage
@@ -205,7 +206,6 @@ class ResourceDocument(StringsDocument):
     def _verify(self, data: bytes, changes: Changes, target: Language) -> list[_Value]:
         """The final check, on the file as written: each translated value read back from it, and its
         placeholders (for ICU messages: its arguments) compared with the source's."""
-        from .icu import is_icu, still_valid
         from .placeholders import missing
 
         written = self._reread(data)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..language.names import Language
 from ..translation.markers import markers_intact, strip_markers
+from .icu import icu_message, is_icu
 from .model import Document
 from .placeholders import PLACEHOLDER, Protected, missing, placeholders, protect
 from .plurals import put_count_back
@@ -108,8 +109,6 @@ class StringsDocument(Document):
     def add_message(self, source: str, location: str, target: Language) -> Message:
         """A string that may be an ICU MessageFormat message with plural or select blocks: those are
         translated option by option and get the target's plural categories; any other string is one slot."""
-        from .icu import icu_message, is_icu
-
         if is_icu(source):
             found = icu_message(self, source, location, target)
             if found is not None:

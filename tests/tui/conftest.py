@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,8 +51,19 @@ def make_app(db_path: Path) -> MakeApp:
     return make
 
 
+async def until(pilot: object, condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Let the app run until `condition` holds: the state a test is about to look at, however long a busy
+    machine takes to get there (never a fixed sleep); fails after `seconds` instead of hanging."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the app never reached the state the test waits for"
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
 async def settle(app: BaylingApp, pilot: object) -> None:
-    """Wait for every worker (model load, answer, translation) and the messages they posted."""
+    """Wait for every worker (model load, answer, translation) and for the app to have taken in the messages
+    they posted: nothing is answering or translating any more."""
     await app.workers.wait_for_complete()
+    await until(pilot, lambda: not app.busy)
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bayling_local.tui.widgets.chat_list import ChatList
 from bayling_local.tui.widgets.conversation import Conversation
 from bayling_local.tui.widgets.message_view import MessageView
 
-from .conftest import MakeApp, settle
+from .conftest import MakeApp, settle, until
 from .fakes import FakeEngine, FakeLoader
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +30,31 @@ def notifications(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return [(n.severity, n.message) for n in app._notifications]
 
 
+def held(engine: FakeEngine) -> FakeEngine:
+    """The engine with every answer held after its first words until `engine.gate` is set: a test looks at
+    a stream in the middle, however fast or slow the machine."""
+    engine.gate, engine.gate_after = threading.Event(), 3
+    return engine
+
+
+def streamed(app) -> str:  # type: ignore[no-untyped-def]
+    """The text of the answer being streamed (empty before it starts)."""
+    shown = list(app.query_one(Conversation).query(MessageView))
+    return shown[-1].text if shown and shown[-1].role == "assistant" else ""
+
+
+def palette_found(app, title: str) -> bool:  # type: ignore[no-untyped-def]
+    """The command palette lists a command starting with `title`, highlighted for Enter."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found:
+        return False
+    commands = found.first()
+    highlighted = commands.highlighted
+    return highlighted is not None and title in str(commands.get_option_at_index(highlighted).prompt)
+
+
 async def send(app, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     """Put the text in the input (typing key by key is slow in Pilot) and press Enter."""
     prompt = app.query_one("#prompt")
@@ -38,13 +64,15 @@ async def send(app, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_sent_message_gets_a_streamed_answer_that_is_saved(make_app: MakeApp) -> None:
-    app = make_app(FakeEngine(answer=LONG_ANSWER, delay=0.01))
+    engine = held(FakeEngine(answer=LONG_ANSWER, delay=0))
+    app = make_app(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"Tell me a story", "enter")
-        await pilot.pause(0.25)
-        partial = app.query(MessageView).last().text
-        assert partial.startswith("word0") and len(partial) < len(LONG_ANSWER)  # visible while streaming
+        await until(pilot, lambda: streamed(app).startswith("word0"))
+        partial = streamed(app)
+        assert len(partial) < len(LONG_ANSWER)  # visible while streaming: the rest is held back
+        engine.gate.set()  # type: ignore[union-attr]
         await settle(app, pilot)
         assert views(app) == [("user", "Tell me a story"), ("assistant", LONG_ANSWER)]
         assert app.query_one("#prompt").text == ""
@@ -66,12 +94,14 @@ async def test_ctrl_j_inserts_a_newline_instead_of_sending(make_app: MakeApp) ->
 
 
 async def test_escape_stops_the_answer(make_app: MakeApp) -> None:
-    app = make_app(FakeEngine(answer=LONG_ANSWER * 3, delay=0.02))
+    engine = held(FakeEngine(answer=LONG_ANSWER * 3, delay=0))
+    app = make_app(engine)
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await send(app, pilot, "Go on")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: streamed(app).startswith("word0"))
         await pilot.press("escape")
+        engine.gate.set()  # type: ignore[union-attr]
         await settle(app, pilot)
         answer = app.query(MessageView).last()
         assert 0 < len(answer.text) < len(LONG_ANSWER * 3)
@@ -204,14 +234,14 @@ async def test_command_palette_runs_app_actions(make_app: MakeApp) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"new c")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_found(app, "New chat"))
         await pilot.press("enter")
         await settle(app, pilot)
         assert views(app) == [] and app.chat is None
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"toggle t")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_found(app, "Toggle translation"))
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.in_translate_mode()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Input, OptionList
 
 from bayling_local.tui.screens.language_picker import LanguagePickerScreen
 from bayling_local.tui.widgets.translate_panel import TranslatePanel
 
-from .conftest import MakeApp, settle
+from .conftest import MakeApp, settle, until
 from .fakes import FakeEngine
 
 pytestmark = pytest.mark.anyio
@@ -118,16 +120,18 @@ PARAGRAPH = " ".join(["The committee met on a grey morning and talked about the 
 
 
 async def test_escape_stops_a_long_paragraph_mid_generation(make_app: MakeApp) -> None:
-    engine = FakeEngine(translation=LONG_TRANSLATION, delay=0.02)  # about 6 s if nothing stops it
+    engine = FakeEngine(translation=LONG_TRANSLATION, delay=0)
+    engine.gate, engine.gate_after = threading.Event(), 3  # held after three words until the test lets go
     app = make_app(engine, translate=True, target="fra_Latn")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         panel = app.query_one(TranslatePanel)
         panel.set_source_text(PARAGRAPH)  # one line: one segment, one request
         await pilot.press("enter")
-        await pilot.pause(0.4)
-        assert app.busy and panel.translation.startswith("mot0")  # streaming
+        await until(pilot, lambda: panel.translation.startswith("mot0"))
+        assert app.busy  # streaming
         await pilot.press("escape")
+        engine.gate.set()
         await settle(app, pilot)
         assert not app.busy
         assert panel.translation.startswith("mot0") and len(panel.translation) < len(LONG_TRANSLATION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from bayling_local.tui import workers
 
@@ -19,11 +20,18 @@ def engine() -> FakeEngine:
     return FakeEngine(answer=ANSWER, delay=0, fixed_seconds=0.5, translation="Bonjour tout le monde")
 
 
-def steady(pilot: Pilot) -> None:
-    """Stop cursors blinking on every screen, so a snapshot never catches a cursor mid-blink."""
+async def steady(pilot: Pilot) -> None:
+    """Hold every text cursor still, shown where the user would see it, and draw the fields again: a snapshot
+    must not depend on the phase of a blink (an Input without blinking shows a steady cursor; a TextArea
+    without blinking shows none, so its blink is paused with the cursor visible instead)."""
     for screen in pilot.app.screen_stack:
-        for widget in screen.query("TextArea, Input"):
-            widget.cursor_blink = False  # type: ignore[attr-defined]
+        for area in screen.query(TextArea):
+            area._pause_blink(visible=area.has_focus)
+            area.refresh()
+        for field in screen.query(Input):
+            field.cursor_blink = False
+            field.refresh()
+    await pilot.pause()
 
 
 async def converse(pilot: Pilot) -> None:
@@ -33,8 +41,7 @@ async def converse(pilot: Pilot) -> None:
     prompt.load_text("What is the capital of France?")  # type: ignore[attr-defined]
     await pilot.press("enter")
     await settle(app, pilot)  # type: ignore[arg-type]
-    steady(pilot)
-    await pilot.pause()
+    await steady(pilot)
 
 
 def test_chat_screen(make_app: MakeApp, snap_compare) -> None:  # type: ignore[no-untyped-def]
@@ -51,8 +58,7 @@ def test_translation_screen(make_app: MakeApp, snap_compare, monkeypatch) -> Non
         app.query_one("#source-text").load_text("Hello everyone")  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(app, pilot)  # type: ignore[arg-type]
-        steady(pilot)
-        await pilot.pause()
+        await steady(pilot)
 
     app = make_app(engine(), translate=True, target="fra_Latn")  # a fresh database: source auto-detected
     assert snap_compare(app, terminal_size=SIZE, run_before=translate)
@@ -63,8 +69,7 @@ def test_help_screen(make_app: MakeApp, snap_compare) -> None:  # type: ignore[n
         await settle(pilot.app, pilot)  # type: ignore[arg-type]
         await pilot.press("f1")
         await pilot.pause()
-        steady(pilot)
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(make_app(engine()), terminal_size=SIZE, run_before=help_screen)
 
@@ -74,7 +79,6 @@ def test_settings_screen(make_app: MakeApp, snap_compare) -> None:  # type: igno
         await converse(pilot)
         await pilot.press("f2")
         await pilot.pause()
-        steady(pilot)
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(make_app(engine()), terminal_size=SIZE, run_before=settings)

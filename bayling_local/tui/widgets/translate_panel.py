@@ -19,6 +19,7 @@ from textual.reactive import var
 from textual.widgets import Button, Label, TextArea
 
 from ...language.names import BY_CODE, Language
+from ...translation.translator import SegmentResult
 from .. import events, workers
 from ..models import Models
 from .prompt_input import PromptInput
@@ -58,6 +59,8 @@ class TranslatePanel(Vertical):
         self.translation = ""
         self.last_detected: str | None = None
         """FLORES code detected in the last auto-detected translation (swap uses it)."""
+        self.last_results: list[SegmentResult] = []
+        """Each line's result in the last finished translation (its source language, checks, terms)."""
         self.cancel = threading.Event()
         """Set to stop the translation in progress (a fresh one per translation)."""
 
@@ -200,7 +203,7 @@ class TranslatePanel(Vertical):
 
     def on_translation_done(self, message: events.TranslationDone) -> None:
         self.busy = False
-        results = message.results
+        results = self.last_results = message.results
         self.set_translation("\n".join(r.translation for r in results))
         self.last_detected = next(
             (r.source_language for r in results if r.detected and r.source_language), None
