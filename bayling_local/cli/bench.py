@@ -1,4 +1,4 @@
-"""`bayling-local bench`: a thin click wrapper over `benchmark.run_bench` (a table, or JSON with --json)."""
+"""`bayling-local bench`: a thin click wrapper over `runs.bench.run_bench` (a table, or JSON with --json)."""
 
 from __future__ import annotations
 

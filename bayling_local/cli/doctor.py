@@ -1,4 +1,4 @@
-"""`bayling-local doctor`: a thin click wrapper over `doctor.collect_report`."""
+"""`bayling-local doctor`: a thin click wrapper over `runs.doctor.collect_report`."""
 
 from __future__ import annotations
 

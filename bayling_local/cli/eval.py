@@ -1,4 +1,4 @@
-"""`bayling-local eval flores`: a thin click wrapper over `evaluate.run_eval`."""
+"""`bayling-local eval flores`: a thin click wrapper over `runs.evaluate.run_eval`."""
 
 from __future__ import annotations
 

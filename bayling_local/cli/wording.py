@@ -11,11 +11,16 @@ def worded(error: BaylingError) -> str:
     """`error`'s message as the command line says it."""
     from ..documents.formats import EXTENSIONS, UnknownFormatError
     from ..documents.model import AlreadyTranslatedError
+    from ..translation.glossary_files import GlossaryLanguageError, GlossaryNeedsSourceError
 
     if isinstance(error, UnknownFormatError):
         if error.override is not None:
             return f"unknown --format {error.override!r}; choose one of {', '.join(EXTENSIONS)}"
         return f"{error} (or give --format)"
     if isinstance(error, AlreadyTranslatedError):
-        return f"{error}, or give --overwrite to translate every entry anew"
+        return f"{error}, or give --overwrite to translate every {error.entries} anew"
+    if isinstance(error, GlossaryLanguageError):
+        return f"{error}, or pick --to"
+    if isinstance(error, GlossaryNeedsSourceError):
+        return f"{error} (--from)"
     return str(error)

@@ -1,3 +1,4 @@
-"""Documents that keep their structure: each format (Markdown, HTML, SRT/WebVTT, DOCX) is read into segments
-of text with protected markers for its inline markup, translated through the one translation core, and put
-back so that the file differs from the input only in the translated text. `folder` mirrors whole trees."""
+"""Document formats that keep their structure: each format (Markdown, HTML, SRT/WebVTT, DOCX, and the
+localization files PO, XLIFF, JSON, ARB, YAML) is read into segments of text with protected markers for its
+inline markup, and written back with their translations so that the file differs from the input only in the
+translated text. Translating them is `runs`' business (`runs.translate_document`, `runs.documents`)."""

@@ -103,6 +103,11 @@ class AlreadyTranslatedError(DocumentError):
     """A localization file already translated into another language than the one asked for: translating it
     would leave a mix of the two under the new language's label (unless every entry is translated anew)."""
 
+    def __init__(self, message: str, entries: str) -> None:
+        super().__init__(message)
+        self.entries = entries
+        """What the format calls its entries (`entry`, `unit`), for a front-end's own advice."""
+
 
 def fail(document: Path | None, place: str, problem: str) -> DocumentError:
     """The one-line error for a document that cannot be read: file, place, what is wrong."""

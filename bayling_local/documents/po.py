@@ -91,7 +91,8 @@ class PoDocument(StringsDocument):
         if language is not None and language != target and translated and not self.overwrite:
             raise AlreadyTranslatedError(
                 f"{self.name()}: is a {language.name} translation (Language: {named}); translating it into "
-                f"{target.name} would mix the two: start from the .pot"
+                f"{target.name} would mix the two: start from the .pot",
+                "entry",
             )
 
     def _plural_forms(self, target: Language) -> list[tuple[int | float, bool]]:

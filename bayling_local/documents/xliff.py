@@ -104,7 +104,8 @@ class XliffDocument(StringsDocument):
         if others and filled and not self.overwrite:
             raise AlreadyTranslatedError(
                 f"{self.name()}: holds {others[0].name} translations; translating it into {target.name} would "
-                "mix the two: start from the source-only file"
+                "mix the two: start from the source-only file",
+                "unit",
             )
 
     def _queue_unit(self, holder: Any, source: Any, target: Language) -> None:

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 from ..documents.formats import ReadOptions, chosen_format, read_document
 from ..documents.model import Document, usable
 from ..errors import BaylingError, DocumentError, OutputError, UsageError
-from ..translation.memory import memory_notice
 from .folder import plan_folder
 from .report import FileOutcome, records_of, summary_lines
-from .setup import TranslationSettings, open_translation_engine, open_translation_memory
+from .setup import TranslationSettings, memory_notice, open_translation_engine, open_translation_memory
 from .translate_document import DocumentTranslation, translate_document
 
 if TYPE_CHECKING:

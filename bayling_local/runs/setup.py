@@ -3,7 +3,7 @@ opens from it: the same for lines of text and for documents and folders."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..engine.protocol import EngineLike
     from ..translation.glossary import Glossary
     from ..translation.memory import TranslationMemory
+    from ..translation.translator import SegmentResult
 
 
 @dataclass
@@ -62,3 +63,12 @@ def open_translation_memory(
     from ..translation.memory import open_memory
 
     return open_memory(settings.memory, settings.generation.temperature, notify)
+
+
+def memory_notice(results: Sequence[SegmentResult]) -> list[str]:
+    """`Translation memory: 97 from memory, 3 translated` when the memory gave any of these results."""
+    remembered = sum(1 for result in results if result.from_memory)
+    if not remembered:
+        return []
+    translated = sum(1 for result in results if result.source.strip()) - remembered
+    return [f"Translation memory: {remembered} from memory, {translated} translated (--no-memory skips it)."]

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from ..errors import BaylingError, InputError, OutputError, UsageError
 from ..textio import checked_lines, decode_utf8, read_input_file
-from ..translation.memory import memory_notice
 from ..translation.terms import glossary_summary
 from ..translation.translator import OneLineStream, SegmentResult
 from .partial import PartialNote, drop_partial, input_digest, load_partial, save_partial
-from .setup import TranslationSettings, open_translation_engine, open_translation_memory
+from .setup import TranslationSettings, memory_notice, open_translation_engine, open_translation_memory
 
 Emit = Callable[[str], None]
 

@@ -42,6 +42,8 @@ class DocumentTranslation:
     """Set it to stop: the segments in flight stop within a decode step and nothing is written."""
     max_in_flight: int | None = None
     """At most this many segments with the scheduler at once (a server's background job leaves slots free)."""
+    translated_by: str | None = None
+    """The model's name as formats record it (PO's `Last-Translator`); None: the engine's name."""
 
     @property
     def copies(self) -> bool:
@@ -69,7 +71,7 @@ def translate_document(
     if texts and not how.copies:
         if engine is None:
             raise ValueError("a document with text to translate needs an engine")
-        document.translated_by = engine.name
+        document.translated_by = how.translated_by or engine.name
         notes = {i: segment.note for i, segment in enumerate(document.segments) if segment.note}
         translator = make_translator(
             engine,

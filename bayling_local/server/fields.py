@@ -88,7 +88,7 @@ def request_glossary(fields: dict[str, Any], source: Language | None, target: La
     header row of languages, TBX text, or an object of source term -> target term; `keep`, names to keep
     unchanged (a list, or one name a line)."""
     from ..translation.glossary import Entry, Glossary
-    from ..translation.glossary_files import entries_from_text, read_tbx
+    from ..translation.glossary_files import GlossaryNeedsSourceError, entries_from_text, read_tbx
 
     given, keep = fields.get("glossary"), fields.get("keep")
     entries: list[Entry] = []
@@ -106,6 +106,8 @@ def request_glossary(fields: dict[str, Any], source: Language | None, target: La
                 entries = read_tbx(given.encode("utf-8"), "the glossary")
             else:
                 entries = entries_from_text(given, "the glossary", source, target)
+        except GlossaryNeedsSourceError as exc:
+            raise UsageError(f"{exc} (`source`)") from exc
         except BaylingError as exc:
             raise UsageError(str(exc)) from exc
     elif given:

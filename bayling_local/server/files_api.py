@@ -23,6 +23,7 @@ from .fields import check_key, languages_of, model_of, page_glossary, params
 from .files import FileJob, JobFailedError, read_upload, upload_name
 
 if TYPE_CHECKING:
+    from ..translation.translator import SegmentResult
     from .pool import Lease
     from .state import ServerState
 
@@ -58,20 +59,25 @@ def _translate(state: ServerState, lease: Lease, job: FileJob) -> None:
     from ..runs.translate_document import DocumentTranslation, translate_document
 
     assert job.document is not None
+
+    def finished(result: SegmentResult) -> None:
+        job.done += 1
+        if state.metrics is not None:
+            state.metrics.record_translation([result])
+
     how = DocumentTranslation(
         job.target,
         job.source,
         state.generation,
         glossary=job.glossary,
-        on_result=lambda _result: setattr(job, "done", job.done + 1),
+        on_result=finished,
         cancel=job.cancel,
         max_in_flight=max(1, lease.engine.slots // 2),
+        translated_by=lease.name,
     )
     try:
         done = translate_document(job.document, lease.engine, how)
         job.results = done.results
-        if state.metrics is not None and done.results:
-            state.metrics.record_translation(done.results)
         if done.data is None or job.cancel.is_set():
             job.status, job.error = "cancelled", "the translation was cancelled"
         else:

@@ -1,5 +1,7 @@
-"""One way for every route to run texts through the translation core: lease the model, translate the lines
-(batched with every other client, checked and retried), cancel on timeout or when the client goes."""
+"""One way for the text routes (LibreTranslate's `/translate`, the web page's `/api/translate`) to run lines
+through the translation core: translate them on the leased model (batched with every other client, checked
+and retried), cancelled on timeout or when the client goes. Documents go through
+`runs.translate_document` (`files_api`)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,10 @@ from .glossary import Entry, Glossary
 _SENSITIVE = {"sensitive", "yes", "true", "1", "case-sensitive", "cs"}
 
 
+class GlossaryNeedsSourceError(UsageError):
+    """A glossary of two columns without a header row: which language the first column is in must be said."""
+
+
 class GlossaryLanguageError(InputError):
     """The glossary has no column for the target language."""
 
@@ -76,7 +80,7 @@ def entries_from_text(text: str, path: Path | str, source: Language | None, targ
     if target.code not in columns:
         named = ", ".join(code for code in columns if code not in ("case", "note"))
         raise GlossaryLanguageError(
-            f"{path} has no column for {target.code} (its columns: {named}); add one, or translate into one of those",
+            f"{path} has no column for {target.code} (its columns: {named}); add one",
             target,
             named,
         )
@@ -122,7 +126,7 @@ def _two_columns(
     path: Path | str, rows: list[list[str]], source: Language | None, target: Language
 ) -> list[Entry]:
     if source is None:
-        raise UsageError(
+        raise GlossaryNeedsSourceError(
             f"{path} has no header row naming its languages; add one (e.g. `en<TAB>fr`) or name the source "
             "language"
         )

@@ -19,10 +19,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import GenerationConfig
+    from ..engine.protocol import EngineLike
     from ..language.names import Language
 
 _SCHEMA = """
@@ -146,7 +147,7 @@ class TranslationMemory:
             self.complained = True
             self.notify(f"Translation memory {self.path}: {exc}; going on without it where it fails.")
 
-    def model_identity(self, engine: Any) -> str:
+    def model_identity(self, engine: EngineLike) -> str:
         """The model file's sha256 (worked out once per path, size and modification time), else the server
         and model name (`--server`), else the name."""
         if id(engine) in self.identities:
@@ -159,8 +160,8 @@ class TranslationMemory:
             except (OSError, sqlite3.Error) as exc:
                 self.notify(f"Translation memory: cannot identify {path} ({exc}); its segments are not kept.")
                 self.db = None
-        elif getattr(engine, "link", None) is not None:
-            identity = f"server:{getattr(engine.link, 'base', '')}:{engine.name}"
+        elif (link := getattr(engine, "link", None)) is not None:
+            identity = f"server:{getattr(link, 'base', '')}:{engine.name}"
         self.identities[id(engine)] = identity
         return identity
 
@@ -289,15 +290,6 @@ def open_memory(use: bool, temperature: float, notify: Callable[[str], None]) ->
     from ..paths import memory_db
 
     return TranslationMemory(memory_db(), notify)
-
-
-def memory_notice(results: Sequence[Any]) -> list[str]:
-    """`Translation memory: 97 from memory, 3 translated` when the memory gave any of these results."""
-    remembered = sum(1 for result in results if result.from_memory)
-    if not remembered:
-        return []
-    translated = sum(1 for result in results if result.source.strip()) - remembered
-    return [f"Translation memory: {remembered} from memory, {translated} translated (--no-memory skips it)."]
 
 
 def _imported_key(entry: MemoryEntry) -> str:

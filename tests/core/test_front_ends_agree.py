@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from server.conftest import _wait_healthy, running
+from tui.conftest import settle
 from tui.fakes import FakeEngine, FakeLoader
 
 from bayling_local.chats import ChatStore
@@ -56,14 +57,12 @@ async def test_the_tui_translation_pane_names_the_text_language_for_the_short_li
     )
     app = create_app(options, loader=FakeLoader(engine()), store=ChatStore(tmp_path / "chats.sqlite3"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         panel = app.query_one(TranslatePanel)
         panel.set_source_text("\n".join(LINES))
         panel.query_one("#source-text").focus()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        while panel.busy:  # the results arrive as a message after the worker ends
-            await pilot.pause()
+        await settle(app, pilot)  # the results arrive as a message after the worker ends
         assert [(r.source_language, r.source_inherited) for r in panel.last_results] == EXPECTED
         assert "Detected German" in str(panel.query_one("#translate-info").render())
 

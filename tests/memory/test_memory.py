@@ -17,7 +17,7 @@ from bayling_local.config import GenerationConfig
 from bayling_local.language.names import resolve_language
 from bayling_local.translation.batch import translate_segments
 from bayling_local.translation.glossary import Entry, Glossary
-from bayling_local.translation.memory import IMPORTED, MemoryEntry, TranslationMemory
+from bayling_local.translation.memory import IMPORTED, MemoryEntry, TranslationMemory, segment_key
 from bayling_local.translation.translator import Translator
 
 EN, FR, DE = (resolve_language(code) for code in ("en", "fr", "de"))
@@ -70,6 +70,23 @@ def test_a_segment_is_found_again_only_when_nothing_that_decides_it_changed(tmp_
     assert _translate(memory, renamed, lines) == [False, False]  # the model
     # the context before a segment: the first has none (its prompt is the same), the second has the first
     assert _translate(memory, engine, lines, context=1) == [True, False]
+
+
+def test_the_key_of_a_segment_stays_what_earlier_versions_wrote() -> None:
+    """Users' memories are found by this hash: a change to how it is made orphans every stored segment (the
+    value is what the key was before the translation core was reorganised)."""
+    key = segment_key(
+        model="sha256:abc",
+        prompt_format="fewshot",
+        source="eng_Latn",
+        target="fra_Latn",
+        terms=[("pump", "pompe", False, False)],
+        context=[("Hello.", "Bonjour.")],
+        note="a button",
+        generation=GenerationConfig(context=1),
+        text="Press the pump.",
+    )
+    assert key == "a25a815d67c1247816c2efaa2ae14aeff4d9875e9822fa10ecb82970bd471019"
 
 
 def test_sampling_neither_reads_nor_writes_the_memory(tmp_path: Path) -> None:

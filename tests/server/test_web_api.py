@@ -153,6 +153,16 @@ def test_a_document_job_reports_progress_and_downloads_as_the_name_plus_the_targ
     assert flipping.get("/frontend/settings").json()["filesTranslation"] is True
 
 
+def test_a_translated_po_names_the_model_as_the_server_does(flipping: Running) -> None:
+    po = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Save"\nmsgstr ""\n'
+    job = flipping.post("/api/files", files={"file": ("app.pot", po)}, data={"target": "pl"}).json()
+    assert finished(flipping, str(job["id"]))["status"] == "done"
+    text = flipping.get(f"/api/files/{job['id']}/download").text
+    # `fake` is the model's name in /v1/models (the engine calls itself `fake-model`)
+    assert "Last-Translator: bayling-local (fake), machine translation" in text
+    assert "#. bayling-local: fake\n" in text
+
+
 def test_a_broken_or_unknown_document_is_refused_at_upload_with_its_place(flipping: Running) -> None:
     broken = flipping.post("/api/files", files={"file": ("page.html", b"<p>Hi </b>")}, data={"target": "de"})
     assert broken.status_code == 400

@@ -26,6 +26,8 @@ async def steady(pilot: Pilot) -> None:
     without blinking shows none, so its blink is paused with the cursor visible instead)."""
     for screen in pilot.app.screen_stack:
         for area in screen.query(TextArea):
+            # Textual's own way to hold a TextArea's cursor (private: a Textual upgrade may rename it, and
+            # this test then fails loudly rather than flakily)
             area._pause_blink(visible=area.has_focus)
             area.refresh()
         for field in screen.query(Input):
