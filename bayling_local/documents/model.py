@@ -14,6 +14,18 @@ from ..language.names import Language
 from ..translation.markers import MarkerTable, markers_intact
 
 BOM = b"\xef\xbb\xbf"
+KNOWN_WRONG = {
+    "empty": "the model gave no translation",
+    "repetition": "the model repeated itself in a loop",
+    "prompt-example": "the model answered with an example sentence",
+    "echo": "the model gave it back untranslated",
+    "wrong-language": "the translation is in another language",
+    "wrong-script": "the translation is not in the target language's script",
+}
+"""Checks (`translation.checks`) whose failure means the translation is wrong, not merely doubtful: such a
+segment is never written into a file as if it were good. A document keeps its source text there, a
+localization file leaves the string untranslated; both name it. (Doubtful ones, a length outside the
+usual band, a missed glossary term, leftover commentary, are written and named.)"""
 
 
 @dataclass
@@ -83,9 +95,26 @@ class Document(ABC):
         could not be kept) or `left untranslated` (the translation failed its checks)."""
         return []
 
+    def kept_wrong(self) -> list[tuple[str, str]]:
+        """The segments written in their source text because their translation is known to be wrong, as
+        (place, check)."""
+        return [
+            (segment.location, check)
+            for segment, check in zip(self.segments, self._checks(), strict=True)
+            if check in KNOWN_WRONG
+        ]
+
+    def _checks(self) -> list[str | None]:
+        return self.checks if len(self.checks) == len(self.segments) else [None] * len(self.segments)
+
     def output(self, translations: Sequence[str], target: Language) -> bytes:
-        """`render`, with the byte-order mark the input began with (decoding took it off)."""
-        data = self.render(translations, target)
+        """`render`, with the byte-order mark the input began with (decoding took it off); a segment whose
+        translation is known to be wrong (`checks`, `KNOWN_WRONG`) keeps its source text."""
+        kept = [
+            segment.text if check in KNOWN_WRONG else text
+            for segment, text, check in zip(self.segments, translations, self._checks(), strict=True)
+        ]
+        data = self.render(kept, target)
         return BOM + data if self.bom and not data.startswith(BOM) else data
 
     def name(self) -> str:

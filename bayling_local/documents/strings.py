@@ -17,17 +17,12 @@ from pathlib import Path
 from ..language.names import Language
 from ..translation.markers import markers_intact, strip_markers
 from .icu import icu_message, is_icu
-from .model import Document
+from .model import KNOWN_WRONG, Document
 from .placeholders import PLACEHOLDER, Protected, missing, placeholders, protect
 from .plurals import put_count_back
 from .slots import Message, PlainMessage, Slot
 
-REJECTED = {
-    "echo": "the model gave it back untranslated",
-    "empty": "the model gave no translation",
-    "prompt-example": "the model answered with an example sentence",
-    "wrong-script": "the translation is not in the target language's script",
-}
+REJECTED = KNOWN_WRONG
 """Checks whose failure leaves a string untranslated: a translator sees an empty entry, an app its source."""
 _INTEGER = re.compile(r"%(?:\d+\$)?[-+0#']*\d*(?:hh|h|ll|l|L|q|j|z|t)?[diu]|%\(\w+\)[diu]")
 _NAMED_COUNT = re.compile(r"\{\{-?\s*(?:count|n|num|number)\s*\}\}|\{(?:count|n|num|number|0)\}|%\{count\}")
@@ -62,6 +57,9 @@ class StringsDocument(Document):
         self.planned_for: Language | None = None
         self.icu_quoting = True
         """ICU messages are written with ICU's apostrophe quoting (not in ARB: Flutter reads them literally)."""
+
+    def kept_wrong(self) -> list[tuple[str, str]]:
+        return []  # a string whose translation is wrong is left untranslated: `untranslated` names it
 
     def untranslated(self) -> list[tuple[str, str]]:
         return [(failure, "placeholders") for failure in self.failures] + [

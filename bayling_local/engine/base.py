@@ -63,10 +63,13 @@ class BaseEngine(ABC):
         shared: int = 0,
         seed_offset: int = 0,
         cancel: threading.Event | None = None,
+        stop_on_loop: bool = False,
+        max_chars: int | None = None,
     ) -> Request:
         """A request for this model: sampled as `generation` says, its format's stop strings and end tokens
         added, limited to `max_tokens` (and the generation's own limit). `shared`: leading tokens many
-        requests have in common (an engine without a prefix cache ignores it)."""
+        requests have in common (an engine without a prefix cache ignores it). `stop_on_loop`: end the
+        answer as soon as it loops (`engine.loops`); `max_chars`: end it once its text is longer."""
         return Request.for_generation(
             tokens,
             generation,
@@ -76,6 +79,8 @@ class BaseEngine(ABC):
             seed_offset=seed_offset,
             cancel=cancel,
             end_tokens=self.end_tokens,
+            stop_on_loop=stop_on_loop,
+            max_chars=max_chars,
         )
 
     def generate(

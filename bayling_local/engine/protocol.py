@@ -42,6 +42,8 @@ class EngineLike(Protocol):
         shared: int = 0,
         seed_offset: int = 0,
         cancel: threading.Event | None = None,
+        stop_on_loop: bool = False,
+        max_chars: int | None = None,
     ) -> Request: ...
 
     def submit(self, request: Request) -> Handle: ...

@@ -63,6 +63,12 @@ class Request:
     """Set it to stop the request; several requests may share one event (one Esc stops them all)."""
     priority: int = 0
     """Higher goes ahead of lower in the queue (a retry that holds back ordered output); equal: first come."""
+    stop_on_loop: bool = False
+    """End the answer as soon as it ends in a repetition loop (`engine.loops`), stop reason `loop`: a
+    translation that starts saying the same phrase again and again will not recover by itself."""
+    max_chars: int | None = None
+    """End the answer (stop reason `too-long`) once its text is longer than this: a translation far longer
+    than any correct one of its source is not worth finishing (None: no limit but `max_tokens`)."""
 
     @classmethod
     def for_generation(
@@ -76,6 +82,8 @@ class Request:
         seed_offset: int = 0,
         cancel: threading.Event | None = None,
         end_tokens: frozenset[int] = frozenset(),
+        stop_on_loop: bool = False,
+        max_chars: int | None = None,
     ) -> Request:
         """A request sampled as `generation` says, limited to its max_tokens (and `max_tokens` if lower)."""
         limit = min(max_tokens or generation.max_tokens, generation.max_tokens)
@@ -87,6 +95,8 @@ class Request:
             end_tokens=end_tokens,
             sampling=Sampling.from_generation(generation, seed_offset),
             cancel=cancel or threading.Event(),
+            stop_on_loop=stop_on_loop,
+            max_chars=max_chars,
         )
 
 
@@ -102,7 +112,8 @@ class GenerationResult:
     first_token_seconds: float | None
     """From submission to the first sampled token (queueing and prompt reading included)."""
     stop_reason: str
-    """`stop` (end token or stop string), `length` (token limit or context), or `cancelled`."""
+    """`stop` (end token or stop string), `length` (token limit or context), `loop` (a repetition loop,
+    for requests that stop on one), `too-long` (past the request's `max_chars`), or `cancelled`."""
     reused_tokens: int = 0
     """Prompt tokens not evaluated because the KV cache already held them."""
 

@@ -45,6 +45,7 @@ CLOSE_VARIETIES: tuple[frozenset[str], ...] = tuple(
         "aka_Latn twi_Latn",
         "hin_Deva mai_Deva mag_Deva bho_Deva hne_Deva awa_Deva",
         "kin_Latn run_Latn",
+        "bam_Latn dyu_Latn",
     )
 )
 

@@ -120,6 +120,12 @@ def _ngram_guesses(sample: str, top: int, script: str, letters: int) -> tuple[li
         # Asturian): fastText's lid.176, trained on everyday text too, is asked as well.
         probabilities = short_text.weighed(sample, probabilities, model.codes)
         how = "character n-grams and lid.176"
+    if letters < short_text.WORDS_LETTERS:
+        # A few words: everyday words of widely used languages say more than n-grams learnt from news.
+        probabilities = short_text.with_common_words(sample, probabilities, model.codes, letters)
+    if letters < short_text.PRIOR_LETTERS:
+        # A word or two: languages many people write are the likelier ones (`short_text.WRITERS`).
+        probabilities = short_text.with_prior(probabilities, model.codes, letters, script)
     # The n-grams of two Han characters can sound like Polish; the script has already said they are not.
     written = probabilities * script_mask(model.codes, script)
     total = written.sum()

@@ -83,3 +83,91 @@ def weighed(text: str, probabilities: np.ndarray, codes: tuple[str, ...]) -> np.
     combined = probabilities * support**WEIGHT
     total = combined.sum()
     return combined / total if total > 0 else probabilities
+
+
+# About how many million people write each language (first and second language, rounded; orders of
+# magnitude from Ethnologue and Wikipedia, weighed towards who writes it: Traditional Chinese is Taiwan's and
+# Hong Kong's Mandarin more than written Cantonese). A language not listed counts as `WRITERS_FLOOR`.
+WRITERS: dict[str, float] = {
+    "eng_Latn": 1500, "zho_Hans": 1100, "hin_Deva": 600, "spa_Latn": 560, "fra_Latn": 310, "arb_Arab": 300,
+    "ben_Beng": 270, "por_Latn": 260, "rus_Cyrl": 255, "urd_Arab": 230, "ind_Latn": 200, "deu_Latn": 135,
+    "jpn_Jpan": 125, "pes_Arab": 80, "tur_Latn": 90, "vie_Latn": 85, "kor_Hang": 80, "tel_Telu": 95,
+    "mar_Deva": 95, "tam_Taml": 85, "ita_Latn": 68, "swh_Latn": 80, "hau_Latn": 70, "tha_Thai": 60,
+    "guj_Gujr": 60, "pan_Guru": 50, "kan_Knda": 55, "jav_Latn": 68, "pol_Latn": 40, "ukr_Cyrl": 35,
+    "mal_Mlym": 38, "tgl_Latn": 80, "zho_Hant": 40, "yor_Latn": 45, "mya_Mymr": 40, "uzn_Latn": 35,
+    "amh_Ethi": 55, "ibo_Latn": 30, "zsm_Latn": 30, "npi_Deva": 32, "sun_Latn": 40, "ron_Latn": 25,
+    "nld_Latn": 30, "azj_Latn": 24, "som_Latn": 22, "sin_Sinh": 20, "khm_Khmr": 17, "kaz_Cyrl": 15,
+    "ell_Grek": 13, "hun_Latn": 13, "ces_Latn": 11, "swe_Latn": 13, "zul_Latn": 27, "afr_Latn": 17,
+    "srp_Cyrl": 10, "hrv_Latn": 6, "bos_Latn": 3, "bul_Cyrl": 8, "heb_Hebr": 9, "cat_Latn": 10,
+    "bel_Cyrl": 6, "dan_Latn": 6, "fin_Latn": 6, "nob_Latn": 5, "slk_Latn": 7, "kat_Geor": 4, "hye_Armn": 5,
+    "lit_Latn": 3, "lvs_Latn": 2, "est_Latn": 1.2, "slv_Latn": 2.5, "mkd_Cyrl": 2, "isl_Latn": 0.4,
+    "yue_Hant": 8, "xho_Latn": 19, "ckb_Arab": 6, "kmr_Latn": 15, "pbt_Arab": 40, "snd_Arab": 30,
+    "ory_Orya": 38, "asm_Beng": 15, "mai_Deva": 14, "ary_Arab": 30, "arz_Arab": 40, "apc_Arab": 10,
+}  # fmt: skip
+WRITERS_FLOOR = 1.0
+PRIOR_POWER = 0.5
+"""How much the number of writers counts: a language with 100 times the writers is 10 times as likely."""
+PRIOR_LETTERS = 10
+"""Below this many letters the prior counts, the more the shorter the text; from here on, not at all."""
+
+
+@functools.cache
+def prior(codes: tuple[str, ...]) -> np.ndarray:
+    """How likely each of `codes` is to be what a few typed words are in, before reading them: its
+    writers to the power `PRIOR_POWER`."""
+    import numpy as np
+
+    return np.array([max(WRITERS.get(code, WRITERS_FLOOR), WRITERS_FLOOR) ** PRIOR_POWER for code in codes])
+
+
+def with_prior(
+    probabilities: np.ndarray, codes: tuple[str, ...], letters: int, script: str = ""
+) -> np.ndarray:
+    """`probabilities` times the prior, weighed by how short the text is (full weight for a word or two,
+    none from `PRIOR_LETTERS` letters on), normalized. Han characters without any kana are seldom
+    Japanese (`HAN_WITHOUT_KANA`)."""
+    if letters >= PRIOR_LETTERS:
+        return probabilities
+    weight = 1.0 - letters / PRIOR_LETTERS
+    combined = probabilities * prior(codes) ** weight
+    if script == "Hani":
+        combined = combined * japanese_without_kana(codes)
+    total = combined.sum()
+    return combined / total if total > 0 else probabilities
+
+
+WORDS_LETTERS = 20
+"""Below this many letters the everyday words count (`common_words`): fully up to half of it, then less and
+less."""
+WORDS_WEIGHT = 0.4
+WORDS_WEIGHT_BY_COUNT = {1: 2.0, 2: 1.0}
+"""A word or two alone ("Merci", "Bom dia") are judged by their words far more than by their letters."""
+"""How much a text's everyday words count against its n-grams, at full weight."""
+HAN_WITHOUT_KANA = 0.2
+"""How likely a few Han characters with no kana are Japanese, against what their n-grams say: Japanese
+writes its particles and endings in kana, so even a short phrase nearly always has some ("晚安" is Chinese)."""
+
+
+def with_common_words(
+    text: str, probabilities: np.ndarray, codes: tuple[str, ...], letters: int
+) -> np.ndarray:
+    """`probabilities` times the evidence of the text's everyday words (`common_words.evidence`), weighed
+    by how short the text is (none from `WORDS_LETTERS` letters on), normalized."""
+    import numpy as np
+
+    from . import common_words
+
+    words = len(common_words.words_of(text))
+    weight = WORDS_WEIGHT_BY_COUNT.get(words, WORDS_WEIGHT) * min(1.0, 2.0 * (1.0 - letters / WORDS_LETTERS))
+    if weight <= 0:
+        return probabilities
+    combined = probabilities * np.exp(weight * common_words.evidence(text, codes))
+    total = combined.sum()
+    return combined / total if total > 0 else probabilities
+
+
+@functools.cache
+def japanese_without_kana(codes: tuple[str, ...]) -> np.ndarray:
+    import numpy as np
+
+    return np.array([HAN_WITHOUT_KANA if code == "jpn_Jpan" else 1.0 for code in codes])

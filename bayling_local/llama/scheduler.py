@@ -254,6 +254,8 @@ class Scheduler:
             min(request.max_tokens, self.room(len(tokens))),
             handle.push,
             request.end_tokens,
+            request.stop_on_loop,
+            request.max_chars,
         )
         self._active[slot] = _Sequence(
             handle,

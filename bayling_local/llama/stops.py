@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Collection, Sequence
 
+from ..engine.loops import LoopWatch
 from ..engine.requests import TextCallback
 
 
@@ -55,7 +56,8 @@ class StopStream:
 
 
 class StopCondition:
-    """Decides, token by token, whether an answer is finished, and why (`stop` or `length`)."""
+    """Decides, token by token, whether an answer is finished, and why: `stop`, `length`, `loop` (asked to
+    stop on a repetition loop) or `too-long` (past the characters it may have)."""
 
     def __init__(
         self,
@@ -65,6 +67,8 @@ class StopCondition:
         max_tokens: int,
         on_text: TextCallback | None = None,
         end_tokens: Collection[int] = (),
+        stop_on_loop: bool = False,
+        max_chars: int | None = None,
     ) -> None:
         self.is_end = is_end
         self.token_bytes = token_bytes
@@ -72,6 +76,8 @@ class StopCondition:
         self.stream = StopStream(stop_strings, on_text)
         self.max_tokens = max_tokens
         self.generated = 0
+        self.loops = LoopWatch() if stop_on_loop else None
+        self.max_chars = max_chars
 
     def take(self, token: int) -> str | None:
         """Account for one sampled token; the stop reason when the answer is complete, else None."""
@@ -80,6 +86,10 @@ class StopCondition:
         self.generated += 1
         if self.stream.feed(self.token_bytes(token)):
             return "stop"
+        if self.loops is not None and self.loops.add(token):
+            return "loop"
+        if self.max_chars is not None and len(self.stream.text) > self.max_chars:
+            return "too-long"
         if self.generated >= self.max_tokens:
             return "length"
         return None

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from ..engine.base import BaseEngine
+from ..engine.loops import text_loops
 from ..engine.requests import GenerationResult, Handle, Request
 from .link import SERVER_CHAT, Link, RemoteModel, chat_messages, describe_error
 
@@ -118,10 +119,11 @@ class RemoteEngine(BaseEngine):
         text: list[str] = []
         first: float | None = None
         finish, usage, chunks = None, None, 0
+        looped = capped = False
         try:
             for chunk in stream:
-                if request.cancel.is_set():
-                    break
+                if request.cancel.is_set() or looped or capped:
+                    break  # closing the stream frees the server's slot: the rest would only repeat or ramble
                 if getattr(chunk, "usage", None) is not None:
                     usage = chunk.usage
                 for choice in chunk.choices or ():
@@ -131,6 +133,8 @@ class RemoteEngine(BaseEngine):
                         chunks += 1
                         text.append(piece)
                         handle.push(piece)
+                        looped = looped or (request.stop_on_loop and chunks % 8 == 0 and _recent_loop(text))
+                        capped = request.max_chars is not None and sum(map(len, text)) > request.max_chars
                     finish = choice.finish_reason or finish
         finally:
             with self._lock:
@@ -144,7 +148,13 @@ class RemoteEngine(BaseEngine):
             completion_tokens=getattr(usage, "completion_tokens", None) or chunks,
             seconds=time.perf_counter() - handle.submitted,
             first_token_seconds=first,
-            stop_reason="length" if finish == "length" else "stop",
+            stop_reason="loop"
+            if looped
+            else "too-long"
+            if capped
+            else "length"
+            if finish == "length"
+            else "stop",
         )
 
     def _open_stream(self, prompt: str, request: Request) -> Any:
@@ -178,6 +188,12 @@ class RemoteEngine(BaseEngine):
             for _handle, stream in gone:
                 with contextlib.suppress(Exception):  # already closed by its own thread
                     stream.response.close()
+
+
+def _recent_loop(pieces: list[str]) -> bool:
+    """Whether the latest part of a streamed answer loops (the server cannot be asked to stop on one; looked
+    at every few pieces, over the last thousand characters, so a long answer costs no more to watch)."""
+    return text_loops("".join(pieces[-400:])[-1000:])
 
 
 def _piece_of(choice: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..documents.formats import ReadOptions, chosen_format, read_document
-from ..documents.model import Document, usable
+from ..documents.model import KNOWN_WRONG, Document, usable
 from ..errors import BaylingError, DocumentError, OutputError, UsageError
 from .folder import plan_folder
 from .report import FileOutcome, records_of, summary_lines
@@ -180,10 +180,13 @@ class _Session:
             outcome.detail = f"{document.format}: {outcome.entries}"
             outcome.failures = [place for place, _why in document.untranslated()]
         else:
+            outcome.kept_wrong = [f"{place} ({check})" for place, check in document.kept_wrong()]
             translations = [result.translation for result in done.results] or texts
+            checks = [result.check for result in done.results] or [None] * len(texts)
             outcome.kept_source = sum(
                 usable(segment, text).kept_source
-                for segment, text in zip(document.segments, translations, strict=True)
+                for segment, text, check in zip(document.segments, translations, checks, strict=True)
+                if check not in KNOWN_WRONG  # those are counted in `kept_wrong`
             )
         return done.data
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..documents.model import KNOWN_WRONG
 from ..translation.terms import glossary_summary
 from ..translation.translator import SegmentResult
 
@@ -22,7 +23,10 @@ class FileOutcome:
     detail: str = ""
     results: list[SegmentResult] = field(default_factory=list)
     kept_source: int = 0
-    """Segments left in the source language because their translation could not be used."""
+    """Segments left in the source language because their translation could not be put back (markers)."""
+    kept_wrong: list[str] = field(default_factory=list)
+    """`location (check)` of each segment written in its source text because its translation is known to be
+    wrong (`documents.model.KNOWN_WRONG`)."""
     format: str = ""
     locations: list[str] = field(default_factory=list)
     """Where each of `results` is in the file (`line 12`, `cue 4`)."""
@@ -38,6 +42,8 @@ def records_of(outcome: FileOutcome) -> list[dict[str, Any]]:
     for location, result in zip(outcome.locations, outcome.results, strict=False):
         record: dict[str, Any] = {"file": str(outcome.source), "format": outcome.format, "location": location}
         record.update(result.as_json())
+        # the file holds the source text here (or, for a string, nothing): the translation is known wrong
+        record["kept_source"] = result.check in KNOWN_WRONG
         records.append(record)
     return records
 
@@ -98,5 +104,11 @@ def summary_lines(outcomes: list[FileOutcome], folder: bool) -> list[str]:
     if kept:
         lines.append(
             f"Warning: {kept} segment(s) kept in the source language (their translation was unusable)."
+        )
+    wrong = [f"{outcome.source.name} {place}" for outcome in outcomes for place in outcome.kept_wrong]
+    if wrong:
+        more = f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""
+        lines.append(
+            f"Warning: kept in the source language, their translation being wrong: {', '.join(wrong[:10])}{more}."
         )
     return lines

@@ -48,7 +48,7 @@ _OFF_VALUES: dict[str, tuple[Any, ...]] = {
     "response_format": (None,),
     "tool_choice": ("none", None),
 }
-_FINISH = {"stop": "stop", "length": "length", "cancelled": "stop"}
+_FINISH = {"stop": "stop", "length": "length", "cancelled": "stop", "loop": "stop", "too-long": "length"}
 
 
 class ChatMessage(BaseModel):

@@ -177,7 +177,12 @@ def _keep_in_memory(translator: Translator, segment: _Pending) -> None:
         return  # one that failed a check is kept too: greedy decoding would give it (and fail it) again
     model = translator.memory.model_identity(translator.engine)
     entry = MemoryEntry(
-        model, result.source_language, result.target_language, result.source, result.translation
+        model,
+        result.source_language,
+        result.target_language,
+        result.source,
+        result.translation,
+        problem=result.check,
     )
     translator.memory.store(segment.memory_key, model, entry)
 

@@ -8,8 +8,14 @@ own. Problems, from the most to the least harmful when kept:
 - `markers`: a protected marker of a document's inline markup was lost, repeated or misnested
   (`translation.markers`); such an attempt cannot be put back into the document at all.
 - `empty`: nothing came back for a source with letters in it.
-- `prompt-example`: one of the few-shot prompt's own example sentences came back (a base model's habit).
-- `echo`: the source came back untranslated.
+- `repetition`: the answer loops on a token, word or phrase (`engine.loops`; the scheduler already stopped
+  the attempt at the loop, so it cost no more than the loop).
+- `prompt-example`: one of the few-shot prompt's own example sentences came back, as it is or nearly (a base
+  model's habit).
+- `echo`: the source came back untranslated, whole or nearly (a word or two changed or dropped).
+- `wrong-language`: the translation is confidently in another language than the target (the source's, or
+  English, mostly); the detector is asked only about text long enough to judge, and close varieties of the
+  target (`language.detect.CLOSE_VARIETIES`) count as the target.
 - `wrong-script`: most of the new text is not in the target's script.
 - `low-coverage` / `too-long`: the length is outside what correct translations into that language have
   (bands from FLORES-200 dev references, `data/length_bands.json`; `scripts/make_length_bands.py` made it).
@@ -22,13 +28,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 
-from ..language.detect import count_scripts
-from ..language.names import Language
+from ..engine.loops import text_loops
+from ..language.detect import CLOSE_VARIETIES, count_scripts, detect_language
+from ..language.names import ALL_LANGUAGES, Language
 from .glossary import present
 from .markers import check_markers as _markers_problem
 from .markers import strip_markers
@@ -36,8 +44,10 @@ from .markers import strip_markers
 SEVERITY = (
     "markers",
     "empty",
+    "repetition",
     "prompt-example",
     "echo",
+    "wrong-language",
     "wrong-script",
     "low-coverage",
     "too-long",
@@ -54,6 +64,16 @@ FULL_BAND_CHARS = 100
 MIN_JUDGED_CHARS = 12
 # Fewer letters than this say too little about script or echo (a name, a number, "OK").
 MIN_LETTERS = 8
+# How alike two texts must be (difflib's ratio) to count as the same one with a few changes: a near-copy of
+# a prompt's example sentence (letters), a near-echo of the source (words, from this many words on).
+NEAR_COPY = 0.8
+NEAR_ECHO = 0.75
+NEAR_ECHO_WORDS = 4
+# The language check asks the detector only about this many letters or more, and believes it only this sure;
+# a target it still gives this much probability is let through (names, shared words, a mixed sentence).
+MIN_LANGUAGE_LETTERS = 20
+LANGUAGE_CONFIDENCE = 0.9
+TARGET_STILL_LIKELY = 0.05
 # Scripts a target language is written in besides its own code (Japanese mixes kana and Han, Korean has Hanja).
 _ACCEPTED_SCRIPTS = {
     "Hans": {"Hani"},
@@ -90,28 +110,70 @@ def check_empty(item: Candidate) -> str | None:
 
 
 def check_prompt_example(item: Candidate) -> str | None:
-    """One of the prompt's example sentences came back: alone, or inside the answer (markers aside)."""
+    """One of the prompt's example sentences came back: alone, nearly ("Die Bibliothek öffnet um 9 Uhr
+    morgens" for its "... um neun Uhr morgens"), or inside the answer (markers aside)."""
     said, source = normalized(strip_markers(item.output)), normalized(strip_markers(item.source))
-    if not said or source in item.examples:
+    if not said or not item.examples or source in item.examples:
         return None
     if said in item.examples:
         return "prompt-example"
-    inside = any(
-        len(example) >= 16 and example in said and example not in source for example in item.examples
-    )
-    return "prompt-example" if inside else None
+    if any(_similar(example, source) >= NEAR_COPY for example in item.examples):
+        return None  # the text asked for is itself like an example: its translation is like the other one
+    for example in item.examples:
+        if len(example) < 16:
+            continue  # too short to tell
+        if example in said or (len(said) <= 1.5 * len(example) and _similar(example, said) >= NEAR_COPY):
+            return "prompt-example"
+    return None
 
 
 def check_echo(item: Candidate) -> str | None:
+    """The source came back: the same letters, or nearly the same words (at least `NEAR_ECHO` of them in
+    order) when source and target are not close varieties of one language."""
     if _letters(item.source) < MIN_LETTERS or len(item.source.split()) < 2 and not _unspaced(item.source):
         return None
-    return "echo" if normalized(item.output) == normalized(item.source) else None
+    if normalized(item.output) == normalized(item.source):
+        return "echo"
+    if item.source_language is not None and _same_group(item.source_language.code, item.target.code):
+        return None
+    words, said = _words(strip_markers(item.source)), _words(strip_markers(item.output))
+    if len(words) < NEAR_ECHO_WORDS or _similar(words, said) < NEAR_ECHO:
+        return None
+    # Two close varieties share most words (Bosnian and Croatian): a translation the detector places in the
+    # target's group is one, however like the source it reads.
+    found = detect_language(strip_markers(item.output))
+    in_target = found.language is not None and _same_group(found.language.code, item.target.code)
+    return None if in_target else "echo"
+
+
+def check_repetition(item: Candidate) -> str | None:
+    """The answer loops (`engine.loops`) where the source does not."""
+    if text_loops(item.output) and not text_loops(item.source):
+        return "repetition"
+    return None
+
+
+def check_language(item: Candidate) -> str | None:
+    """The detector is sure the translation is in another language than the target: the source's, English,
+    anything outside the target's group of close varieties. Text too short to judge, and text the detector
+    thinks might still be the target, passes."""
+    text = _NOT_WORDS.sub(" ", strip_markers(item.output))
+    if _letters(text) < MIN_LANGUAGE_LETTERS or _shouting(text):
+        return None  # too little to judge; or capitals, which no detector learnt from (headings, acronyms)
+    found = detect_language(text, top=5)
+    if found.language is None or found.confidence < LANGUAGE_CONFIDENCE:
+        return None
+    if _same_group(found.language.code, item.target.code):
+        return None
+    if any(_same_group(code, item.target.code) and p >= TARGET_STILL_LIKELY for code, p in found.candidates):
+        return None
+    return "wrong-language"
 
 
 def check_script(item: Candidate) -> str | None:
-    """Most letters the translation added (words not carried over from the source, like names) are in
-    another script than the target's."""
-    carried = {word.casefold() for word in _WORD.findall(item.source)}
+    """Most letters the translation added (words not carried over from the source's names: capitalized
+    words, or words with digits) are in another script than the target's."""
+    carried = {word.casefold() for word in _WORD.findall(item.source) if _name_like(word)}
     new_text = " ".join(word for word in _WORD.findall(item.output) if word.casefold() not in carried)
     counts = count_scripts(new_text)
     letters = sum(counts.values())
@@ -139,10 +201,16 @@ def check_terms(item: Candidate) -> str | None:
 
 
 def check_commentary(item: Candidate) -> str | None:
+    """Words about the translation that cleaning could not take off ("Translation: ...", "The sentence is
+    in French"), or the prompt's own labels ("Note (not to translate):"), where the source has none."""
     head = item.output[:60].casefold()
     if any(marker.search(head) for marker in _COMMENTARY_MARKERS) and not any(
         marker.search(item.source[:60].casefold()) for marker in _COMMENTARY_MARKERS
     ):
+        return "commentary"
+    if _COMMENTARY_OPENER.search(item.output) and not _COMMENTARY_OPENER.search(item.source):
+        return "commentary"
+    if any(label in item.output and label not in item.source for label in PROMPT_LABELS):
         return "commentary"
     return None
 
@@ -154,8 +222,10 @@ def check_markers(item: Candidate) -> str | None:
 DEFAULT_CHECKS: tuple[Check, ...] = (
     check_markers,
     check_empty,
+    check_repetition,
     check_prompt_example,
     check_echo,
+    check_language,
     check_script,
     check_length,
     check_terms,
@@ -216,12 +286,63 @@ _COMMENTARY_MARKERS = (
 )
 
 
+# Sentences about a translation that chat models add after it (collected from SmolLM2's and the built-in
+# model's answers): "This translation is based on ...", "The sentence is in French, and ...", "In German, the
+# phrase ... translates to ...", "In this context, ...", "It translates to ...", "I have translated ...".
+_COMMENTARY_OPENER = re.compile(
+    r"\b(?:(?:This|The|That)(?: \w+){0,2} translation (?:is|was|of|here|above|below|uses)\b"
+    r"|This is (?:a|the)(?: \w+){0,2} translation\b"
+    r"|The (?:original |English |source |French |German )?(?:sentence|phrase|text|word|expression)s? "
+    r"(?:is|was|uses|means|in|refers|translates)\b"
+    r"|In (?:this|the) (?:context|example|sentence|translation)\b"
+    r"|In [A-Z][a-z]+, (?:the|this) (?:sentence|phrase|word|expression)\b"
+    r"|(?:It|This) (?:translates|is translated|means)\b"
+    r"|I (?:have )?translated\b"
+    r"|These are (?:just )?the\b"
+    r"|Translation:)"
+)
+PROMPT_LABELS = ("Note (not to translate)", "Context (do not translate it)", "Glossary (", "Translate from ")
+"""Words of our own prompts that must never come back in a translation (`prompts.fewshot`, `translator`)."""
+# Commentary this far into an answer is cut off: what comes before it is the translation.
+_MIN_KEPT = 12
+
+
+def cut_commentary(text: str, source: str) -> str:
+    """`text` up to the first sentence about the translation (`_COMMENTARY_OPENER`) that follows at least a
+    few words of it, when the source has no such sentence itself; else `text` as it is."""
+    if _COMMENTARY_OPENER.search(source):
+        return text
+    for found in _COMMENTARY_OPENER.finditer(text):
+        kept = text[: found.start()].rstrip(" (\"'“«")
+        if len(kept) >= _MIN_KEPT:
+            return kept.rstrip()
+    return text
+
+
+@cache
+def _language_label() -> re.Pattern[str]:
+    """A language's English name as a label: "Yoruba: ..." before an answer, "... (French)" after it."""
+    names = sorted({language.name.split(" (")[0] for language in ALL_LANGUAGES}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"^(?:{alternatives})\s*[:：]\s*|\s*\((?:in )?(?:{alternatives})\)$")
+
+
+def _without_language_label(text: str, source: str) -> str:
+    label = _language_label()
+    if label.search(source.strip()):
+        return text
+    return label.sub("", text).strip() or text
+
+
 def clean(output: str, source: str) -> str:
-    """The translation without words about it: a leading "Here is the translation:", a trailing "(Note: ...)",
-    and quotes around the whole of it that the source did not have. Anything else is left as it is."""
+    """The translation without words about it: a leading "Here is the translation:", a trailing "(Note: ...)"
+    or sentence about the translation ("This translation is based on ..."), and quotes around the whole of it
+    that the source did not have. Anything else is left as it is."""
     text = output.strip()
     if not _PREAMBLE.match(source):
         text = _PREAMBLE.sub("", text, count=1)
+    text = cut_commentary(text, source)
+    text = _without_language_label(text, source)
     if not _TRAILING_NOTE.search(source):
         text = _TRAILING_NOTE.sub("", text)
     text = text.strip()
@@ -237,6 +358,34 @@ def clean(output: str, source: str) -> str:
 _WORD = re.compile(r"\w+")
 
 # -- helpers ----------------------------------------------------------------------------------------------------
+
+
+_NOT_WORDS = re.compile(r"[\d_]+|`[^`]*`")
+
+
+def _shouting(text: str) -> bool:
+    """Most of the text's cased letters are capitals."""
+    cased = [char for char in text if char.isupper() or char.islower()]
+    return sum(char.isupper() for char in cased) * 2 > len(cased)
+
+
+def _name_like(word: str) -> bool:
+    """A word a translation may carry over as it is: a name, a brand, a code (capitalized, or with digits)."""
+    return word[:1].isupper() or any(char.isdigit() for char in word) or not word.isalpha()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _similar(a: Sequence[str] | str, b: Sequence[str] | str) -> float:
+    """How alike two texts (or word lists) are: difflib's ratio, 1 for the same."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _same_group(code: str, other: str) -> bool:
+    """The same language, or close varieties of one (`language.detect.CLOSE_VARIETIES`)."""
+    return code == other or any(code in group and other in group for group in CLOSE_VARIETIES)
 
 
 def _letters(text: str) -> int:

@@ -6,13 +6,20 @@ only in what the retry changes (a stricter prompt, sampling) and batching never 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 
+from ..engine.loops import text_loops
 from ..engine.requests import Request, common_length
 from ..language.names import Language
+from .checks import length_band
 from .translator import Translator
 
+# An attempt may run this much past the longest correct translation (plus a few characters): far enough to
+# be judged `too-long`, never much further.
+ANSWER_ROOM = 1.5
+ANSWER_SLACK = 24
 # Probe texts: the prompt tokens two different segments have in common are the shared prefix.
 _PROBES = ("A", "Z")
 
@@ -42,7 +49,19 @@ def chunk_request(
         shared=common_length(tokens, shared_prefix(translator, source, strict)),
         seed_offset=seed_offset,
         cancel=cancel,
+        stop_on_loop=not text_loops(chunk),  # a source that repeats itself may be translated so
+        max_chars=answer_room(chunk, source, translator.target),
     )
+
+
+def answer_room(chunk: str, source: Language | None, target: Language) -> int | None:
+    """The most characters an attempt at `chunk` may take: `ANSWER_ROOM` times the longest a correct
+    translation into `target` has (`checks.length_band`), so a weak model's rambling answer, or a retry's,
+    costs at most about three good answers; None when the piece is too short to judge."""
+    band = length_band(chunk, source, target)
+    if band is None:
+        return None
+    return math.ceil(band[1] * len(chunk.strip()) * ANSWER_ROOM) + ANSWER_SLACK
 
 
 def shared_prefix(translator: Translator, source: Language | None, strict: bool = False) -> list[int]:

@@ -125,7 +125,7 @@ class PieceSettler:
         if not markers_intact(marked, text) or self.judge(marked, text, source) in _NOT_A_TRANSLATION:
             text = self._between_markers(marked, source, index, settled).text
         joined = put_terms_back(text, targets)
-        return Attempt(joined.strip(), self.judge(chunk, joined, source), result.stop_reason == "length")
+        return Attempt(joined.strip(), self.judge(chunk, joined, source), self._cut(result))
 
     def _plans(self, chunk: str) -> list[str]:
         plans = ["split"] if len(split_sentences(chunk.strip())) > 1 else []
@@ -163,8 +163,16 @@ class PieceSettler:
                 text = run.strip()  # the words as they were beat a prompt's example sentence in the document
             runs[i] = run[: len(run) - len(run.lstrip())] + text + run[len(run.rstrip()) :]
         joined = "".join(runs)
-        truncated = any(result.stop_reason == "length" for result in results)
+        truncated = any(self._cut(result) for result in results)
         return Attempt(joined.strip(), self.judge(chunk, joined, source), truncated)
+
+    def _cut(self, result: GenerationResult) -> bool:
+        """The answer stopped at the user's token limit (`--max-tokens`), which raising would let finish; a
+        stop at the guard against runaway answers (a few times the source's length) is no such cut."""
+        return (
+            result.stop_reason == "length"
+            and result.completion_tokens >= self.translator.generation.max_tokens
+        )
 
     def _request(
         self,
@@ -199,8 +207,14 @@ class PieceSettler:
             text + spacing_after(part, position == len(parts) - 1)
             for position, (text, part) in enumerate(zip(texts, parts, strict=True))
         )
-        truncated = any(result.stop_reason == "length" for result in results)
-        return Attempt(joined.strip(), self.judge(chunk, joined, source), truncated)
+        truncated = any(self._cut(result) for result in results)
+        problem = self.judge(chunk, joined, source)
+        # An answer stopped for running on (past a few times the source's length, or past its room) is too
+        # long whatever its first part looks like; a loop stopped early is named by the checks themselves.
+        ran_on = any(r.stop_reason in ("length", "too-long") and not self._cut(r) for r in results)
+        if ran_on and severity("too-long") > severity(problem):
+            problem = "too-long"
+        return Attempt(joined.strip(), problem, truncated)
 
 
 def _account(settled: Settled, result: GenerationResult) -> None:

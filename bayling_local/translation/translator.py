@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..config import GenerationConfig
 from ..engine.protocol import EngineLike
 from ..engine.requests import TextCallback
-from ..language.detect import MIN_CONFIDENCE, detect_language, document_language
+from ..language.detect import CLOSE_VARIETIES, MIN_CONFIDENCE, Detection, detect_language, document_language
 from ..language.names import Language, language_label
 from ..prompts.fewshot import EXAMPLES, translation_prompt
 from ..prompts.formats import Message, translation_message
@@ -118,12 +118,17 @@ class Translator:
     """Shared prompt prefix tokens by source language code (filled by the translation core)."""
 
     def source_for(self, text: str) -> tuple[Language | None, bool, float | None]:
-        """The source language to name: the given one, else a confident detection, else None."""
+        """The source language to name: the given one, else a confident detection, else None. A short line
+        that the text's own language could have written ("Ja, Anna." in a German text) is left unnamed here,
+        so it takes that language (`begin`): a word or two say less than the text around them."""
         if self.source is not None:
             return self.source, False, None
         if not self.detect:
             return None, False, None
-        detection = detect_language(strip_markers(text))  # a document's markers say nothing of its language
+        plain = strip_markers(text)  # a document's markers say nothing of its language
+        detection = detect_language(plain, top=CONTEXT_CANDIDATES)
+        if self.fallback is not None and _short(plain) and _plausible(self.fallback, detection):
+            return None, True, detection.confidence
         if detection.language is not None and detection.confidence >= MIN_CONFIDENCE:
             return detection.language, True, detection.confidence
         return None, True, detection.confidence
@@ -250,6 +255,23 @@ class Translator:
         return frozenset(normalized(text) for pair in EXAMPLES.values() for text in pair)
 
 
+# A line of fewer letters than this takes the text's language whenever that language could have written it.
+SHORT_LINE_LETTERS = 20
+CONTEXT_CANDIDATES = 12
+"""Languages the detector ranks for a short line; the text's is plausible among them from CONTEXT_MIN."""
+CONTEXT_MIN = 0.01
+
+
+def _short(text: str) -> bool:
+    return sum(char.isalpha() for char in text) < SHORT_LINE_LETTERS
+
+
+def _plausible(language: Language, detection: Detection) -> bool:
+    """The detector gives `language`, or a close variety of it, some probability for this line."""
+    group = next((g for g in CLOSE_VARIETIES if language.code in g), frozenset({language.code}))
+    return any(code in group and p >= CONTEXT_MIN for code, p in detection.candidates)
+
+
 def make_translator(
     engine: EngineLike,
     target: Language,
@@ -267,7 +289,7 @@ def make_translator(
     a line too short to judge on its own ("Danke!") takes it; `notes` by line index, the glossary, the
     memory (greedy runs only read and write it) and the checks each attempt must pass."""
     fallback = None
-    if source is None and lines:
+    if source is None and sum(1 for line in lines if line.strip()) > 1:  # one line is its own language
         fallback = document_language([strip_markers(line) for line in lines])
     return Translator(
         engine,

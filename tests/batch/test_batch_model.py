@@ -14,7 +14,7 @@ from bayling_local.config import GenerationConfig, RuntimeConfig
 from bayling_local.language.names import resolve_language
 from bayling_local.llama.engine import Engine
 from bayling_local.runs.setup import TranslationSettings
-from bayling_local.translation.batch import translate_segments
+from bayling_local.translation.batch import translate_segments, translate_text
 from bayling_local.translation.translator import Translator
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def translator(engine: Engine) -> Translator:
 
 def alone(translator: Translator, lines: list[str]) -> list[str]:
     """Each line submitted only after the one before it finished: a batch of one, every time."""
-    return [translator.translate(line).translation for line in lines]
+    return [translate_text(translator, line).translation for line in lines]
 
 
 def test_batched_greedy_matches_one_at_a_time_and_keeps_order(translator: Translator) -> None:

@@ -12,6 +12,9 @@ from bayling_local.language.names import ALL_LANGUAGES, Language, resolve_langua
 from bayling_local.prompts.fewshot import EXAMPLES
 from bayling_local.translation.checks import (
     Candidate,
+    check_language,
+    check_repetition,
+    check_script,
     clean,
     first_problem,
     length_band,
@@ -49,18 +52,17 @@ def test_a_few_shot_example_sentence_coming_back_is_named() -> None:
 
 
 def test_an_answer_in_the_wrong_script_is_named_but_carried_over_names_are_not() -> None:
-    assert (
-        problem("The committee discussed a new budget for schools and hospitals.", target=ZHO)
-        == "wrong-script"
-    )
+    english = "The committee discussed a new budget for schools and hospitals."
+    assert check_script(Candidate(SOURCE, english, ZHO, ENG)) == "wrong-script"
+    assert problem(english, target=ZHO) == "wrong-language"  # it is English too, which is worse
     source = "Apple released the iPhone 15 Pro in September."
     assert problem("Apple 于九月发布了 iPhone 15 Pro。", source=source, target=ZHO) is None
 
 
-def test_one_sentence_back_for_a_paragraph_is_low_coverage_and_a_loop_is_too_long() -> None:
+def test_one_sentence_back_for_a_paragraph_is_low_coverage_and_a_very_long_answer_too_long() -> None:
     paragraph = " ".join([SOURCE] * 6)
     assert problem(FRENCH, source=paragraph) == "low-coverage"
-    assert problem(" ".join(["le comité"] * 60)) == "too-long"
+    assert problem(FRENCH + " " + FRENCH.lower() + " " + FRENCH.upper()) == "too-long"
 
 
 def test_commentary_that_cleaning_cannot_remove_is_named() -> None:
@@ -141,3 +143,62 @@ def test_lost_or_doubled_markers_are_the_worst_problem() -> None:
         is None
     )
     assert severity("markers") > severity("empty")
+
+
+DEU, POL, HRV, BOS = (resolve_language(code) for code in ("deu_Latn", "pol_Latn", "hrv_Latn", "bos_Latn"))
+
+
+def test_english_written_for_a_german_or_polish_target_is_the_wrong_language() -> None:
+    source = "The train leaves at noon from platform 4."
+    assert problem("The train departs at 12:30 AM from the platform 4.", source, DEU) == "wrong-language"
+    assert problem("Der Zug fährt um zwölf Uhr von Gleis 4 ab.", source, DEU) is None
+    # a Polish PO's "German" answered with a German sentence about a library
+    german = "Die deutsche Bibliothek ist eine Sammlung von Werkzeugen für Entwickler."
+    assert problem(german, "German", POL) == "wrong-language"
+
+
+def test_the_language_check_leaves_short_text_names_and_close_varieties_alone() -> None:
+    assert problem("OK", "OK", DEU) is None
+    assert check_language(Candidate("Microsoft Teams", "Microsoft Teams", DEU, ENG)) is None
+    croatian = "Odbor se sastao u utorak kako bi raspravio o novom proračunu za škole i bolnice."
+    assert (
+        problem(
+            croatian, "Odbor se sastao u utorak da razgovara o novom budžetu za škole i bolnice.", HRV, BOS
+        )
+        is None
+    )
+
+
+def test_the_source_back_with_a_word_or_two_changed_is_an_echo() -> None:
+    near = (
+        "The committee met on Tuesday to discuss the budget, which includes money for schools and hospitals."
+    )
+    assert problem(near, target=ZHO) == "echo"
+    assert problem(near, target=FRA) == "echo"
+    # a translation between close varieties shares most words and is one
+    bosnian = "Odbor se sastao u utorak da razgovara o novom budžetu za škole i bolnice u sjevernoj regiji."
+    croatian = (
+        "Odbor se sastao u utorak da razgovara o novom proračunu za škole i bolnice u sjevernoj regiji."
+    )
+    assert problem(croatian, bosnian, HRV, BOS) is None
+    assert problem(croatian, bosnian, HRV, None) is None  # source unknown: the detector places the output
+
+
+def test_a_near_copy_of_a_prompt_example_is_named_unless_the_source_is_like_the_example() -> None:
+    assert problem("La bibliothèque ouvre à 9 heures du matin.") == "prompt-example"
+    assert (
+        problem("Die Bibliothek öffnet um 9 Uhr morgens.", "The shop closes at six.", DEU) == "prompt-example"
+    )
+    like = "The library opens at 9 in the morning."
+    assert problem("La bibliothèque ouvre à 9 heures du matin.", source=like) is None
+
+
+def test_a_loop_of_a_word_or_a_phrase_is_repetition_but_repeated_text_in_the_source_may_be_kept() -> None:
+    assert problem("Je suis désolé, " * 28) == "repetition"
+    assert problem("re-" * 60, "Please pre-register now for the event next week.") == "repetition"
+    assert problem("请" * 40, target=ZHO) == "repetition"
+    chant = "Go, go, go, go, go, go, go, go, go, go, go, go, go, go, go, go, go, go!"
+    assert check_repetition(Candidate(chant, "Allez, " * 17 + "allez !", FRA, ENG)) is None
+    assert (
+        problem("Non, non, non, je ne viendrai pas demain.", "No, no, no, I will not come tomorrow.") is None
+    )

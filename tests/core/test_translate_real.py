@@ -96,11 +96,12 @@ def test_chat_turns_reuse_the_cache(engine: Engine) -> None:
 
 def test_greedy_translation_is_deterministic(engine: Engine) -> None:
     from bayling_local.language.names import resolve_language
+    from bayling_local.translation.batch import translate_text
     from bayling_local.translation.translator import Translator
 
     translator = Translator(engine, resolve_language("fr"), resolve_language("en"))
-    first = translator.translate("I have two brothers.")
-    again = translator.translate("I have two brothers.")
+    first = translate_text(translator, "I have two brothers.")
+    again = translate_text(translator, "I have two brothers.")
     assert first.translation == again.translation != ""
 
 

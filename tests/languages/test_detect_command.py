@@ -33,7 +33,7 @@ def test_each_line_gets_its_language_in_input_order_and_blank_lines_stay() -> No
 
 def test_json_is_one_object_a_line_with_null_when_it_abstains() -> None:
     outcome = CliRunner().invoke(
-        cli, ["detect", "--json", "--top", "3"], input="Hello\nBuenos días a todos, amigos míos.\n"
+        cli, ["detect", "--json", "--top", "3"], input="Tak\nBuenos días a todos, amigos míos.\n"
     )
     first, second = (json.loads(line) for line in outcome.stdout.splitlines())
     assert first["language"] is None and first["confidence"] < 0.5 and len(first["candidates"]) == 3

@@ -60,9 +60,12 @@ def test_a_few_everyday_words_are_named_right_more_often() -> None:
     assert with_opinion == ["eng_Latn"] * len(SHORT_ENGLISH)
     detect._detect_sample.cache_clear()
     alone = pytest.MonkeyPatch.context()
-    with alone as patch:
+    with alone as patch:  # the n-grams alone: no lid.176, no everyday words, no prior
         patch.setattr(short_text, "WEIGHT", 0.0)
+        patch.setattr(short_text, "WORDS_LETTERS", 0)
+        patch.setattr(short_text, "PRIOR_LETTERS", 0)
         without = best_guesses(SHORT_ENGLISH)
+    detect._detect_sample.cache_clear()
     assert without.count("eng_Latn") <= len(SHORT_ENGLISH) - 5
 
 

@@ -137,7 +137,7 @@ def test_no_letters_no_language(text: str) -> None:
     assert detection.language is None and detection.confidence == 0.0 and detection.candidates == ()
 
 
-@pytest.mark.parametrize("text", ["Hello world.", "OK", "lol", "https://example.com/a/b", "x = y + 1"])
+@pytest.mark.parametrize("text", ["OK", "lol", "Tak", "https://example.com/a/b", "x = y + 1"])
 def test_one_or_two_words_urls_and_code_are_not_named_with_confidence(text: str) -> None:
     detection = detect_language(text)
     assert detection.language is None or detection.confidence < 0.9, detection

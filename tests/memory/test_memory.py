@@ -253,3 +253,28 @@ def test_plain_text_again_says_what_came_from_memory(tmp_path: Path, monkeypatch
     again = CliRunner().invoke(cli, run)
     assert again.stdout == first.stdout == "NEPO EHT EVLAV.\n\nTRATS EHT PMUP.\n"
     assert "Translation memory: 2 from memory, 0 translated" in again.stderr
+
+
+def test_a_rerun_from_the_memory_reports_the_lines_that_failed_their_checks_as_the_first_run_did(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.fakes import FakeEngine
+
+    echoed = "The committee met on Tuesday to discuss the new budget for the schools."
+    engine = FakeEngine(translation=echoed, delay=0)  # every line comes back as this English sentence
+    monkeypatch.setattr("bayling_local.store.opening.open_engine", lambda *a, **k: engine)
+    lines = (
+        "The committee met on Tuesday to discuss the new budget for the schools.\nGood morning to you all."
+    )
+    args = ["translate", lines, "--from", "en", "--to", "de", "--json", "--max-retries", "0"]
+    first = CliRunner().invoke(cli, args)
+    second = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    checks = [
+        [line.split('"check": ')[1].split(",")[0] for line in run.stdout.splitlines()]
+        for run in (first, second)
+    ]
+    assert checks[0] == checks[1] == ['"echo"', '"wrong-language"']
+    warning = [line for line in first.stderr.splitlines() if "still fail the output checks" in line]
+    assert warning and warning[0] in second.stderr
+    assert "Translation memory: 2 from memory" in second.stderr
