@@ -9,8 +9,8 @@ Gemma-3-270M (a few-shot base model) and SmolLM2-135M-Instruct (a chat model, Py
 
 Per model and stage: the share of lines in the wrong language (the detector on the output names, at
 confidence >= 0.5, a language outside the target's close-variety group; lines of under 12 letters are not
-judged), of looping lines (`translation.checks.check_repetition`), of lines a check flags, of wrong-language
-lines that reach the output unflagged, and the time. The judge is the project's own detector: it is also
+judged), of looping lines (`engine.loops.text_loops`), of lines a check flags, of wrong-language lines that
+reach the output unflagged, the tokens generated per line (retries included) and the time. The judge is the project's own detector: it is also
 what the `wrong-language` check asks, so `--dump` writes every line (source, output, check, judge) for
 reading by eye.
 
@@ -24,6 +24,11 @@ import importlib.util
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bayling_local.engine.protocol import EngineLike
+    from bayling_local.translation.translator import SegmentResult
 
 REPO = Path(__file__).resolve().parents[1]
 ARCHIVE = REPO.parent / "shared" / "data" / "flores200-dev.tar.xz"
@@ -55,53 +60,57 @@ def off_target(output: str, target: str) -> str | None:
     return None if found.language.code in group else found.language.code
 
 
-def run_stage(engine: object, sentences: list[str], checked: bool, retries: int) -> tuple[list[object], float]:
+def run_stage(
+    engine: EngineLike, sentences: list[str], checked: bool, retries: int
+) -> tuple[list[SegmentResult], float]:
+    """Every target's lines through the translation core: the first attempts alone (`checked` false: no
+    checks, no retries), or checked and retried as `translate` does it."""
     from bayling_local.config import GenerationConfig
     from bayling_local.language.names import BY_CODE
     from bayling_local.translation.batch import translate_segments
     from bayling_local.translation.translator import make_translator
 
-    results: list[object] = []
+    results: list[SegmentResult] = []
     started = time.perf_counter()
     for target in TARGETS:
         generation = GenerationConfig(max_retries=retries if checked else 0)
-        checks = None if checked else ()
-        translator = make_translator(
-            engine,  # type: ignore[arg-type]
-            BY_CODE[target],
-            BY_CODE["eng_Latn"],
-            generation,
-            **({} if checks is None else {"checks": checks}),  # type: ignore[arg-type]
-        )
+        english = BY_CODE["eng_Latn"]
+        if checked:
+            translator = make_translator(engine, BY_CODE[target], english, generation)
+        else:
+            translator = make_translator(engine, BY_CODE[target], english, generation, checks=())
         results += translate_segments(translator, sentences, progress=False)
     return results, time.perf_counter() - started
 
 
-def summarize(name: str, stage: str, results: list[object], seconds: float, dump: list[dict[str, object]]) -> str:
-    from bayling_local.translation.checks import Candidate, check_repetition
-
-    from bayling_local.language.names import BY_CODE
+def summarize(
+    name: str, stage: str, results: list[SegmentResult], seconds: float, dump: list[dict[str, object]]
+) -> str:
+    """One table row, and every line into `dump`."""
+    from bayling_local.engine.loops import text_loops
 
     wrong = loops = flagged = unflagged = 0
     for result in results:
-        target = result.target_language  # type: ignore[attr-defined]
-        output = result.translation  # type: ignore[attr-defined]
-        judged = off_target(output, target)
-        loop = check_repetition(Candidate(result.source, output, BY_CODE[target], None)) is not None  # type: ignore[attr-defined]
-        check = result.check  # type: ignore[attr-defined]
+        judged = off_target(result.translation, result.target_language)
+        loop = text_loops(result.translation)
         wrong += judged is not None
         loops += loop
-        flagged += check is not None
-        unflagged += judged is not None and check is None
+        flagged += result.check is not None
+        unflagged += judged is not None and result.check is None
         dump.append(
-            {"model": name, "stage": stage, "target": target, "source": result.source, "output": output,  # type: ignore[attr-defined]
-             "check": check, "judge": judged, "loop": loop, "retries": result.retries}  # type: ignore[attr-defined]
+            {"model": name, "stage": stage, "target": result.target_language, "source": result.source,
+             "output": result.translation, "check": result.check, "judge": judged, "loop": loop,
+             "retries": result.retries, "tokens": result.completion_tokens}
         )  # fmt: skip
     total = len(results)
-    share = lambda n: f"{100 * n / total:5.1f}%"  # noqa: E731
+    tokens = sum(result.completion_tokens for result in results)
+
+    def share(count: int) -> str:
+        return f"{100 * count / total:5.1f}%"
+
     return (
         f"| {name} | {stage} | {total} | {share(wrong)} | {share(loops)} | {share(flagged)} | "
-        f"{share(unflagged)} | {seconds:.0f} s |"
+        f"{share(unflagged)} | {tokens / total:.0f} | {seconds:.0f} s |"
     )
 
 
@@ -122,8 +131,8 @@ def main() -> None:
     with flores_folder(args.data) as folder:
         sentences = read_sentences(folder, "eng_Latn", None)[args.offset : args.offset + args.lines]
     rows = [
-        "| model | stage | lines | wrong language | loops | flagged | wrong language unflagged | time |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| model | stage | lines | wrong language | loops | flagged | wrong language unflagged | tokens/line | time |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     dump: list[dict[str, object]] = []
     for name in args.models.split(","):

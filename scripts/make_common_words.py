@@ -59,7 +59,9 @@ def main() -> None:
     with gzip.open(args.output, "wt", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
     total = sum(len(kept) for kept in words.values())
-    print(f"wrote {args.output}: {len(words)} languages, {total:,} words, {args.output.stat().st_size:,} bytes")
+    print(
+        f"wrote {args.output}: {len(words)} languages, {total:,} words, {args.output.stat().st_size:,} bytes"
+    )
 
 
 if __name__ == "__main__":

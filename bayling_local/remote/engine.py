@@ -34,6 +34,7 @@ class RemoteEngine(BaseEngine):
         self.n_ctx = model.n_ctx
         self.format = model.format
         self.notice = notice
+        self._ours = model.ours
         self._parallel = max(1, parallel)
         self._pending: queue.PriorityQueue[tuple[int, int, Handle | None]] = queue.PriorityQueue()
         self._order = itertools.count()
@@ -133,8 +134,11 @@ class RemoteEngine(BaseEngine):
                         chunks += 1
                         text.append(piece)
                         handle.push(piece)
-                        looped = looped or (request.stop_on_loop and chunks % 8 == 0 and _recent_loop(text))
-                        capped = request.max_chars is not None and sum(map(len, text)) > request.max_chars
+                        if not self._ours:
+                            looped = looped or (
+                                request.stop_on_loop and chunks % 8 == 0 and _recent_loop(text)
+                            )
+                            capped = request.max_chars is not None and sum(map(len, text)) > request.max_chars
                     finish = choice.finish_reason or finish
         finally:
             with self._lock:
@@ -175,6 +179,8 @@ class RemoteEngine(BaseEngine):
             extra["top_k"] = sampling.top_k
         if sampling.repeat_penalty != 1.0:
             extra["repeat_penalty"] = sampling.repeat_penalty
+        if self._ours:  # our server stops where a local run stops; others are watched from here
+            extra.update(stop_on_loop=request.stop_on_loop, max_chars=request.max_chars)
         client = self.link.client
         if self.format is SERVER_CHAT:
             return client.chat.completions.create(messages=chat_messages(prompt), extra_body=extra, **options)

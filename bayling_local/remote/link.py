@@ -48,6 +48,9 @@ class RemoteModel:
     """Tokens one request may use, prompt plus answer."""
     exact_tokens: bool
     """The server tokenizes for us (`/tokenize`); otherwise counts are estimated, erring high."""
+    ours: bool = False
+    """The server is `bayling-local serve`: it stops answers at a loop or past their room itself
+    (`stop_on_loop`, `max_chars`), exactly as a local run does."""
 
 
 def api_base(url: str) -> str:
@@ -95,6 +98,7 @@ class Link:
             format=_format_for(entry, template),
             n_ctx=_context_of(entry) or fallback_ctx,
             exact_tokens=self._exact,
+            ours="bayling_local" in entry,
         )
 
     def _models(self) -> list[dict[str, Any]]:

@@ -71,6 +71,10 @@ class _Sampling(BaseModel):
     n: int | None = 1
     top_k: int | None = Field(None, ge=0)
     repeat_penalty: float | None = Field(None, gt=0)
+    stop_on_loop: bool = False
+    """bayling-local's own: end the answer as soon as it loops (what `translate --server` asks for)."""
+    max_chars: int | None = Field(None, ge=1)
+    """bayling-local's own: end the answer once its text is longer than this."""
 
 
 class ChatRequest(_Sampling):
@@ -179,7 +183,14 @@ def _submit(state: ServerState, engine: EngineLike, prompt: str, body: _Sampling
         max_tokens=min(wanted, room),
     )
     stops = [body.stop] if isinstance(body.stop, str) else list(body.stop or [])
-    request = engine.request(tokens, generation, stop_strings=stops, cancel=threading.Event())
+    request = engine.request(
+        tokens,
+        generation,
+        stop_strings=stops,
+        cancel=threading.Event(),
+        stop_on_loop=body.stop_on_loop,
+        max_chars=body.max_chars,
+    )
     return engine.submit(request)
 
 

@@ -106,9 +106,9 @@ class PieceSettler:
         settled.text, settled.problem, settled.truncated = best.text, best.problem, best.truncated
         return settled
 
-    def judge(self, chunk: str, output: str, source: Language | None) -> str | None:
+    def judge(self, chunk: str, output: str, source: Language | None, ran_on: bool = False) -> str | None:
         required = self._terms(chunk, source).required()
-        candidate = Candidate(chunk, output, self.translator.target, source, self.examples, required)
+        candidate = Candidate(chunk, output, self.translator.target, source, self.examples, required, ran_on)
         return first_problem(candidate, self.translator.checks)
 
     def _terms(self, chunk: str, source: Language | None) -> TermCheck:
@@ -208,13 +208,9 @@ class PieceSettler:
             for position, (text, part) in enumerate(zip(texts, parts, strict=True))
         )
         truncated = any(self._cut(result) for result in results)
-        problem = self.judge(chunk, joined, source)
-        # An answer stopped for running on (past a few times the source's length, or past its room) is too
-        # long whatever its first part looks like; a loop stopped early is named by the checks themselves.
+        # stopped for running on (past a few times the source's tokens, or past its room), not at its end
         ran_on = any(r.stop_reason in ("length", "too-long") and not self._cut(r) for r in results)
-        if ran_on and severity("too-long") > severity(problem):
-            problem = "too-long"
-        return Attempt(joined.strip(), problem, truncated)
+        return Attempt(joined.strip(), self.judge(chunk, joined, source, ran_on), truncated)
 
 
 def _account(settled: Settled, result: GenerationResult) -> None:
